@@ -1,0 +1,76 @@
+/**
+ * The shapes shared by the Flow Service client and the resource providers. The client speaks
+ * Flow Service's own vocabulary; the providers never call got directly.
+ */
+
+/** The four Flow Service collections the resources manage, named as their URL path segments. */
+export type FlowServiceCollection =
+  "connections" | "sourceConnections" | "targetConnections" | "flows";
+
+/** What Flow Service answers to a create, a PATCH or an action: the id and the new etag. */
+export interface IdAndEtag {
+  id: string;
+  /** Opaque version tag, including its literal double quotes (`"\"1a00...0000\""`). */
+  etag: string;
+}
+
+/** One RFC 6902 operation, restricted to what Flow Service accepts. */
+export interface JsonPatchOperation {
+  op: "add" | "replace" | "remove";
+  path: string;
+  value?: unknown;
+}
+
+/** A Flow Service object as GET returns it (the first element of the `{items: [...]}` envelope). */
+export type FlowServiceObject = Record<string, unknown> & {
+  id: string;
+  etag: string;
+};
+
+/** List query parameters, as documented for every Flow Service list endpoint. */
+export interface ListQuery {
+  /** Filters such as `name==My flow` or `flowId==<id>`; several are ANDed. */
+  property?: string[];
+  limit?: number;
+  orderby?: string;
+}
+
+/** The client the resource providers use. Implemented over got in `flowServiceClient.ts`. */
+export interface FlowService {
+  create(collection: FlowServiceCollection, body: Record<string, unknown>): Promise<IdAndEtag>;
+  /** GET by id; `undefined` when Flow Service answers 404. */
+  get(collection: FlowServiceCollection, id: string): Promise<FlowServiceObject | undefined>;
+  /** PATCH with `If-Match: <etag>` (quotes kept). Throws a FlowServiceError with status 412 when stale. */
+  patch(
+    collection: FlowServiceCollection,
+    id: string,
+    operations: JsonPatchOperation[],
+    etag: string,
+  ): Promise<IdAndEtag>;
+  /** DELETE; resolves `false` when the object was already gone (404). */
+  delete(collection: FlowServiceCollection, id: string): Promise<boolean>;
+  /** Every object matching the query, following `_links.next` across pages. */
+  list(collection: FlowServiceCollection | "runs", query?: ListQuery): Promise<FlowServiceObject[]>;
+  /** `POST /flows/{id}/action?op=enable|disable`. */
+  flowAction(id: string, op: "enable" | "disable"): Promise<IdAndEtag>;
+  /** `GET /connectionSpecs/{id}` or `/flowSpecs/{id}`; `undefined` when unknown. */
+  getSpec(
+    kind: "connectionSpecs" | "flowSpecs",
+    id: string,
+  ): Promise<Record<string, unknown> | undefined>;
+}
+
+/** The Catalog Service calls behind the `Dataset` resource. */
+export interface CatalogService {
+  /** `POST /dataSets`; returns the new dataset id (parsed from Catalog's `["@/dataSets/<id>"]`). */
+  createDataset(body: Record<string, unknown>): Promise<string>;
+  /** `GET /dataSets/{id}`, unwrapped from Catalog's `{ "<id>": {...} }`; `undefined` on 404. */
+  getDataset(id: string): Promise<Record<string, unknown> | undefined>;
+  /** `PATCH /dataSets/{id}` with a partial object (Catalog merges it). */
+  updateDataset(id: string, changes: Record<string, unknown>): Promise<void>;
+  /** `DELETE /dataSets/{id}`; resolves `false` when it was already gone. */
+  deleteDataset(id: string): Promise<boolean>;
+}
+
+/** Everything the providers need from Adobe, behind one object per provider process. */
+export type AepClient = FlowService & CatalogService;

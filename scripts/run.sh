@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The single entry point behind the npm scripts: `npm run demo`, `npm test`, `npm run emulator`...
+# Each task does its own set-up (Node >= 22, npm dependencies, a build, the Pulumi CLI when it needs
+# one), so every command works on a fresh clone.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+cd "$AEP_PROJECT_ROOT"
+
+task="${1:-}"
+shift || true
+
+build() { npx tsc -p tsconfig.json; }
+
+case "$task" in
+  build)
+    aep_ensure_node && aep_ensure_dependencies && build
+    ;;
+  lint)
+    aep_ensure_node && aep_ensure_dependencies
+    npx eslint . && npx prettier --check .
+    ;;
+  format)
+    aep_ensure_node && aep_ensure_dependencies
+    npx prettier --write . && npx eslint --fix .
+    ;;
+  test)
+    aep_ensure_node && aep_ensure_dependencies
+    echo "== format and lint" >&2
+    npx prettier --check . && npx eslint .
+    echo "== build" >&2
+    build
+    echo "== type-check examples" >&2
+    npx tsc -p examples/tsconfig.json
+    AEP_NEED_PULUMI=1 aep_ensure_pulumi
+    echo "== mocha: unit, emulator contract and end-to-end suites" >&2
+    npx mocha "$@"
+    ;;
+  demo)
+    aep_ensure_node && aep_ensure_dependencies && build && aep_ensure_pulumi
+    node dist/scripts/demo.js "$@"
+    ;;
+  emulator)
+    aep_ensure_node && aep_ensure_dependencies && build
+    exec node dist/provider/emulator/cli.js "$@"
+    ;;
+  bench)
+    aep_ensure_node && aep_ensure_dependencies && build
+    node dist/bench/index.js "$@"
+    ;;
+  *)
+    echo "usage: scripts/run.sh build|lint|format|test|demo|emulator|bench" >&2
+    exit 2
+    ;;
+esac
