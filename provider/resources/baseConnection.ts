@@ -1,0 +1,130 @@
+/**
+ * `aep:BaseConnection`: the authenticated account of a source (Flow Service `/connections`).
+ * Its `auth` holds credentials: it is always stored as a secret, and the API masks it on read.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { FieldRule, ResourceDefinition } from "./engine";
+import { flowServiceObject } from "./flowServiceObject";
+import { outputSlots, withSecretOutputs, type ResourceArgs } from "./inputTypes";
+import { baseConnectionProvider as provider } from "./serializedProviders";
+import { KNOWN_CONNECTION_SPECS, findAuthType } from "./specCatalog";
+import { checkKnownAuth, parameterMap, requiredString, specReference } from "./validation";
+import { isPlainObject, type PlainObject } from "./values";
+
+export const baseConnectionSchema = z
+  .object({
+    name: requiredString("name the account as it should appear in Experience Platform"),
+    description: z.string().optional(),
+    connectionSpec: specReference("connection spec"),
+    auth: z
+      .object({
+        specName: requiredString(`the authentication type, such as "Basic Authentication"`),
+        params: parameterMap,
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((inputs, ctx) => checkKnownAuth(inputs.connectionSpec.id, inputs.auth, ctx));
+
+export type BaseConnectionInputs = z.output<typeof baseConnectionSchema>;
+export type BaseConnectionArgs = ResourceArgs<z.input<typeof baseConnectionSchema>>;
+
+/** Flow Service patches the name, description and auth params; the rest needs a new account. */
+export const baseConnectionFields: readonly FieldRule[] = [
+  { path: "name", change: "patch" },
+  { path: "description", change: "patch" },
+  { path: "connectionSpec", change: "replace" },
+  { path: "auth.specName", change: "replace" },
+  { path: "auth.params", change: "patch" },
+];
+
+/** Flow Service returns secret auth params masked (or not at all): keep the last known value. */
+const MASKED = /^[*•]+$/;
+
+function keepSecrets(projected: PlainObject, previous: PlainObject | undefined): PlainObject {
+  const before = previous?.auth;
+  const after = projected.auth;
+  if (!isPlainObject(before) || !isPlainObject(after)) return projected;
+  const auth = { ...after };
+  const spec = KNOWN_CONNECTION_SPECS[String((projected.connectionSpec as PlainObject)?.id)];
+  // Adobe's tutorials spell auth types loosely (`oAuth2RefreshCode`): a matching spelling is no drift.
+  if (
+    typeof before.specName === "string" &&
+    typeof after.specName === "string" &&
+    spec &&
+    findAuthType(spec, before.specName) === findAuthType(spec, after.specName)
+  ) {
+    auth.specName = before.specName;
+  }
+  if (isPlainObject(before.params) && isPlainObject(after.params)) {
+    const params = { ...after.params };
+    for (const [key, value] of Object.entries(before.params)) {
+      const remote = params[key];
+      if (remote === undefined || (typeof remote === "string" && MASKED.test(remote))) {
+        params[key] = value;
+      }
+    }
+    auth.params = params;
+  }
+  return { ...projected, auth };
+}
+
+/** What `pulumi-aep-flow/runtime` builds the BaseConnection provider methods from. */
+export const baseConnectionDefinition: ResourceDefinition<BaseConnectionInputs> = {
+  typeName: "BaseConnection",
+  schema: baseConnectionSchema,
+  fields: baseConnectionFields,
+  remote: flowServiceObject<BaseConnectionInputs>({
+    collection: "connections",
+    typeName: "BaseConnection",
+    fields: baseConnectionFields,
+    inputKeys: ["name", "description", "connectionSpec", "auth"],
+    specPath: "connectionSpec.id",
+    refineInputs: (projected, _remote, previous) => keepSecrets(projected, previous),
+  }),
+};
+
+/**
+ * A Flow Service base connection: the credentials of one source account.
+ *
+ * ```ts
+ * const base = new BaseConnection("mailchimp", {
+ *   name: "Mailchimp (basic auth)",
+ *   connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
+ *   auth: { specName: "Basic Authentication", params: { username, password } },
+ * });
+ * ```
+ */
+export class BaseConnection extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string | undefined>;
+  declare readonly connectionSpec: pulumi.Output<BaseConnectionInputs["connectionSpec"]>;
+  /** Secret: the credentials, as declared. */
+  declare readonly auth: pulumi.Output<BaseConnectionInputs["auth"]>;
+  /** Flow Service's version tag, quotes included; it changes with every update. */
+  declare readonly etag: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<string>;
+  /** Epoch milliseconds. */
+  declare readonly createdAt: pulumi.Output<number>;
+  declare readonly updatedAt: pulumi.Output<number>;
+  declare readonly sandboxName: pulumi.Output<string>;
+  declare readonly imsOrgId: pulumi.Output<string>;
+
+  constructor(name: string, args: BaseConnectionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        ...outputSlots("description"),
+        ...args,
+        // Whatever the caller passed, credentials go to the state encrypted.
+        auth: pulumi.secret(args.auth),
+        ...outputSlots("etag", "state", "createdAt", "updatedAt", "sandboxName", "imsOrgId"),
+      },
+      withSecretOutputs(opts, "auth"),
+      "aep",
+      "BaseConnection",
+    );
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The runtime behind every resource: the dynamic provider methods (`check`, `diff`, `create`,
+ * `read`, `update`, `delete`) implemented once, driven by a per-resource definition. This module
+ * runs inside Pulumi's provider process and is loaded there by package name, never serialized.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { configureClient, getClient } from "../client";
+import type { AepClient } from "../client/types";
+import { checkInputs } from "./validation";
+import { deepEqual, valueAt, withoutUndefined, type PlainObject } from "./values";
+
+/**
+ * How a change of one input (or one part of an input, as a dotted path) is applied:
+ * - `patch`: a JSON Patch operation on that path;
+ * - `patch-members`: one operation per changed member of that object;
+ * - `action`: something other than a PATCH (a flow's enable/disable action);
+ * - `replace`: Flow Service cannot change it, so Pulumi replaces the resource.
+ */
+export type ChangeKind = "patch" | "patch-members" | "action" | "replace";
+
+export interface FieldRule {
+  path: string;
+  change: ChangeKind;
+}
+
+/** How one kind of remote object is created, read, changed and deleted. */
+export interface RemoteObject<In extends PlainObject> {
+  /** Creates the object and returns its id; throws if nothing was created. */
+  create(client: AepClient, inputs: In): Promise<string>;
+  /** Steps after the object exists (enabling state, say); a failure here still records the id. */
+  afterCreate?(client: AepClient, id: string, inputs: In): Promise<void>;
+  /** The remote object, or undefined when it no longer exists. */
+  read(client: AepClient, id: string): Promise<PlainObject | undefined>;
+  /**
+   * The inputs the remote object corresponds to, shaped like `previous` (the last known inputs):
+   * members Flow Service adds are dropped, and masked secrets keep their last known value.
+   */
+  inputsFrom(remote: PlainObject, previous: PlainObject | undefined): In;
+  /** The outputs that come only from the service (etag, state, timestamps...). */
+  outputsFrom(remote: PlainObject): PlainObject;
+  /** Applies the changed, non-replacing fields. `olds` are the last known outputs. */
+  update(
+    client: AepClient,
+    id: string,
+    olds: PlainObject,
+    news: In,
+    changed: FieldRule[],
+  ): Promise<void>;
+  delete(client: AepClient, id: string): Promise<void>;
+  /**
+   * After a create whose outcome is unknown (the connection dropped, a 5xx), finds the object if
+   * the create did land, so it is adopted rather than leaked.
+   */
+  findCreated?(client: AepClient, inputs: In, startedAt: number): Promise<string | undefined>;
+}
+
+export interface ResourceDefinition<In extends PlainObject> {
+  /** The resource's type name, used in messages (`BaseConnection`). */
+  typeName: string;
+  schema: z.ZodType<In>;
+  /** Every input, and what a change of it does. Inputs not listed here never cause a diff. */
+  fields: readonly FieldRule[];
+  remote: RemoteObject<In>;
+  /** Replacement reasons that depend on more than a changed value (a schedule that has begun). */
+  extraReplaces?(olds: PlainObject, news: In): string[];
+}
+
+/** Thrown from `create` when the object exists but a later step failed: the engine keeps its id. */
+export class ResourceInitializationError extends Error {
+  override name = "ResourceInitializationError";
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: PlainObject,
+    readonly reasons: string[],
+  ) {
+    super(message);
+  }
+}
+
+const PROVIDER_KEY = "__provider";
+
+function userInputs<In extends PlainObject>(props: PlainObject): In {
+  const { [PROVIDER_KEY]: _ignored, ...rest } = props;
+  return rest as In;
+}
+
+/** The fields whose values differ between the last known state and the proposed inputs. */
+export function changedFields(
+  fields: readonly FieldRule[],
+  olds: PlainObject,
+  news: PlainObject,
+): FieldRule[] {
+  return fields.filter((rule) => {
+    const path = rule.path.split(".");
+    return !deepEqual(valueAt(olds, path), valueAt(news, path));
+  });
+}
+
+/** Builds the dynamic provider methods for one resource definition. */
+export function implementResource<In extends PlainObject>(
+  definition: ResourceDefinition<In>,
+): Required<pulumi.dynamic.ResourceProvider> {
+  const { typeName, schema, fields, remote } = definition;
+  const describe = (action: string, name: unknown, id?: string) =>
+    `${action} ${typeName} "${String(name ?? "")}"${id ? ` (${id})` : ""}`;
+
+  const outputs = (inputs: In, remoteObject: PlainObject): PlainObject =>
+    withoutUndefined({ ...inputs, ...remote.outputsFrom(remoteObject) });
+
+  return {
+    async configure(req) {
+      configureClient(req.config);
+    },
+
+    async check(_olds, news) {
+      return checkInputs(typeName, schema, news);
+    },
+
+    async diff(_id, olds, news) {
+      const proposed = userInputs<In>(news);
+      const changed = changedFields(fields, olds, proposed);
+      const replaces = [
+        ...changed.filter((rule) => rule.change === "replace").map((rule) => rule.path),
+        ...(definition.extraReplaces?.(olds, proposed) ?? []),
+      ];
+      return {
+        changes: changed.length > 0 || replaces.length > 0,
+        replaces: [...new Set(replaces)],
+        deleteBeforeReplace: false,
+      };
+    },
+
+    async create(props) {
+      const inputs = userInputs<In>(props);
+      const client = getClient();
+      const startedAt = Date.now();
+      let id: string;
+      try {
+        id = await remote.create(client, inputs);
+      } catch (error) {
+        const adopted = isAmbiguousWrite(error)
+          ? await remote.findCreated?.(client, inputs, startedAt).catch(() => undefined)
+          : undefined;
+        if (!adopted) throw withContext(describe("Creating", inputs.name), error);
+        id = adopted;
+      }
+      try {
+        await remote.afterCreate?.(client, id, inputs);
+        const created = await remote.read(client, id);
+        if (!created) throw new Error(`it was not found right after it was created`);
+        return { id, outs: outputs(inputs, created) };
+      } catch (error) {
+        const message = withContext(
+          describe("Finishing the creation of", inputs.name, id),
+          error,
+        ).message;
+        throw new ResourceInitializationError(message, id, withoutUndefined({ ...inputs }), [
+          message,
+        ]);
+      }
+    },
+
+    async read(id, props) {
+      const client = getClient();
+      const current = await remote.read(client, id).catch((error: unknown) => {
+        throw withContext(describe("Reading", props?.name, id), error);
+      });
+      // A blank id tells the engine the object is gone, so it leaves the state.
+      if (!current) return { id: "" };
+      const previous = props ? userInputs<In>(props) : undefined;
+      const projected = remote.inputsFrom(
+        current,
+        previous && Object.keys(previous).length > 0 ? previous : undefined,
+      );
+      // Normalize like `check` does (defaults, numbers Flow Service echoes as strings), so the next
+      // diff compares like with like; a remote value the schema refuses is kept as it is.
+      const normalized = schema.safeParse(projected);
+      const inputs = normalized.success ? normalized.data : projected;
+      return { id, props: outputs(inputs, current), inputs: withoutUndefined({ ...inputs }) };
+    },
+
+    async update(id, olds, news) {
+      const proposed = userInputs<In>(news);
+      const client = getClient();
+      const changed = changedFields(fields, olds, proposed).filter(
+        (rule) => rule.change !== "replace",
+      );
+      try {
+        if (changed.length > 0) await remote.update(client, id, olds, proposed, changed);
+        const current = await remote.read(client, id);
+        if (!current) {
+          throw new Error(
+            "it no longer exists in Adobe Experience Platform: run `pulumi refresh` to drop it from " +
+              "the state, then `pulumi up` to create it again",
+          );
+        }
+        return { outs: outputs(proposed, current) };
+      } catch (error) {
+        throw withContext(describe("Updating", proposed.name, id), error);
+      }
+    },
+
+    async delete(id, props) {
+      try {
+        await remote.delete(getClient(), id);
+      } catch (error) {
+        throw withContext(describe("Deleting", props?.name, id), error);
+      }
+    },
+  };
+}
+
+/** A write whose outcome is unknown: the request may have been applied before it failed. */
+function isAmbiguousWrite(error: unknown): boolean {
+  const e = error as { status?: unknown; cause?: { code?: unknown } };
+  if (typeof e?.status !== "number") return false;
+  if (e.status === 0) return e.cause?.code !== "ECONNREFUSED";
+  return e.status >= 500;
+}
+
+/** Prefixes an error's message with what was being done, keeping the original as the cause. */
+function withContext(context: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const wrapped = new Error(`${context} failed: ${message}`, { cause: error });
+  wrapped.name = error instanceof Error ? error.name : "Error";
+  return wrapped;
+}

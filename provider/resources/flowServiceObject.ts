@@ -1,0 +1,208 @@
+/**
+ * The remote side shared by the four Flow Service resources: create with POST, read with GET,
+ * update with JSON Patch guarded by the etag, delete with DELETE. Each resource only says which
+ * collection it lives in and how its inputs map to the payload.
+ */
+import type { AepClient, FlowServiceCollection, JsonPatchOperation } from "../client/types";
+import type { FieldRule, RemoteObject } from "./engine";
+import { changedFields } from "./engine";
+import {
+  deepEqual,
+  isPlainObject,
+  projectInputs,
+  valueAt,
+  withoutUndefined,
+  type PlainObject,
+} from "./values";
+
+export interface FlowServiceObjectOptions<In extends PlainObject> {
+  collection: FlowServiceCollection;
+  typeName: string;
+  /** Every input and what a change does: the same list the resource's diff uses. */
+  fields: readonly FieldRule[];
+  /** Inputs that are not part of the Flow Service payload (a flow's `enabled`). */
+  localOnly?: readonly (keyof In & string)[];
+  /** Top-level inputs read back from GET (in the order of the schema). */
+  inputKeys: readonly (keyof In & string)[];
+  /** Adjusts the projected inputs (keeping masked secrets, say). */
+  refineInputs?(
+    projected: PlainObject,
+    remote: PlainObject,
+    previous: PlainObject | undefined,
+  ): PlainObject;
+  /** Outputs that come only from the service, in addition to the common ones. */
+  extraOutputs?(remote: PlainObject): PlainObject;
+  /** Steps after create, or for `action` fields on update. */
+  applyActions?(client: AepClient, id: string, news: In, isCreate: boolean): Promise<void>;
+  /** The spec reference that identifies a matching object when adopting after a lost response. */
+  specPath: "connectionSpec.id" | "flowSpec.id";
+}
+
+/** The outputs every Flow Service object carries. */
+function commonOutputs(remote: PlainObject): PlainObject {
+  return {
+    etag: remote.etag,
+    state: remote.state,
+    createdAt: remote.createdAt,
+    updatedAt: remote.updatedAt,
+    sandboxName: remote.sandboxName,
+    imsOrgId: remote.imsOrgId,
+  };
+}
+
+export function flowServiceObject<In extends PlainObject>(
+  options: FlowServiceObjectOptions<In>,
+): RemoteObject<In> {
+  const { collection, fields } = options;
+
+  const payload = (inputs: In): PlainObject => {
+    const body: PlainObject = { ...inputs };
+    for (const key of options.localOnly ?? []) delete body[key];
+    return withoutUndefined(body);
+  };
+
+  const inputsFrom = (remote: PlainObject, previous: PlainObject | undefined): In => {
+    const projected = projectInputs(remote, previous, options.inputKeys);
+    return withoutUndefined(options.refineInputs?.(projected, remote, previous) ?? projected) as In;
+  };
+
+  const read = (client: AepClient, id: string) => client.get(collection, id);
+
+  return {
+    async create(client, inputs) {
+      return (await client.create(collection, payload(inputs))).id;
+    },
+
+    async afterCreate(client, id, inputs) {
+      await options.applyActions?.(client, id, inputs, true);
+    },
+
+    read,
+    inputsFrom,
+
+    outputsFrom(remote) {
+      return { ...commonOutputs(remote), ...options.extraOutputs?.(remote) };
+    },
+
+    async update(client, id, olds, news, changed) {
+      const operations = patchOperations(olds, news, changed);
+      if (operations.length > 0) {
+        const etag = String(olds.etag ?? "");
+        try {
+          await client.patch(collection, id, operations, etag);
+        } catch (error) {
+          if ((error as { status?: unknown }).status !== 412) throw error;
+          await resolveStaleEtag(client, id, olds, news, operations);
+        }
+      }
+      if (changed.some((rule) => rule.change === "action")) {
+        await options.applyActions?.(client, id, news, false);
+      }
+    },
+
+    async delete(client, id) {
+      await client.delete(collection, id);
+    },
+
+    async findCreated(client, inputs, startedAt) {
+      const name = String(inputs.name);
+      const candidates = await client.list(collection, {
+        property: [`name==${quoteFilterValue(name)}`],
+      });
+      const specPath = options.specPath.split(".");
+      const matches = candidates.filter(
+        (object) =>
+          object.name === name &&
+          deepEqual(valueAt(object, specPath), valueAt(inputs, specPath)) &&
+          // Allow for clock skew between this machine and Adobe's.
+          Number(object.createdAt ?? 0) >= startedAt - CLOCK_SKEW_MS,
+      );
+      return matches.length === 1 ? matches[0]?.id : undefined;
+    },
+  };
+
+  /**
+   * A 412 means the object's etag moved since the last `pulumi up` or `refresh`. Re-read it:
+   * if it already holds the new values (a retried PATCH that had landed), we are done; if only the
+   * etag moved and every declared value is still as last known, patch again with the fresh etag;
+   * otherwise someone changed it outside Pulumi, and overwriting that blindly would lose it.
+   */
+  async function resolveStaleEtag(
+    client: AepClient,
+    id: string,
+    olds: PlainObject,
+    news: In,
+    operations: JsonPatchOperation[],
+  ): Promise<void> {
+    const current = await read(client, id);
+    if (!current) {
+      throw new Error(
+        `it was deleted outside Pulumi: run \`pulumi refresh\` to drop it from the state, then \`pulumi up\``,
+      );
+    }
+    const currentInputs = inputsFrom(current, olds);
+    const patched = fields.filter(
+      (rule) => rule.change === "patch" || rule.change === "patch-members",
+    );
+    if (changedFields(patched, currentInputs, news).length === 0) return;
+    const drifted = changedFields(fields, olds, currentInputs).map((rule) => rule.path);
+    if (drifted.length === 0) {
+      await client.patch(collection, id, operations, String(current.etag));
+      return;
+    }
+    throw new Error(
+      `${options.typeName} ${id} was changed outside Pulumi (${drifted.join(", ")} ` +
+        `${drifted.length > 1 ? "differ" : "differs"} from the last known state), so Pulumi did not ` +
+        `overwrite it: run \`pulumi refresh\` to take in the remote changes, then \`pulumi up\` again`,
+    );
+  }
+}
+
+/** Allow this much clock difference when recognising an object created by a lost request. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+function quoteFilterValue(value: string): string {
+  return /[,"\s]/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+}
+
+/** The JSON Patch operations for exactly the changed paths. */
+export function patchOperations(
+  olds: PlainObject,
+  news: PlainObject,
+  changed: readonly FieldRule[],
+): JsonPatchOperation[] {
+  const operations: JsonPatchOperation[] = [];
+  for (const rule of changed) {
+    const path = rule.path.split(".");
+    const before = valueAt(olds, path);
+    const after = valueAt(news, path);
+    if (rule.change === "patch") {
+      pushOperation(operations, `/${path.join("/")}`, before, after);
+    } else if (rule.change === "patch-members") {
+      const oldMembers = isPlainObject(before) ? before : {};
+      const newMembers = isPlainObject(after) ? after : {};
+      for (const key of new Set([...Object.keys(oldMembers), ...Object.keys(newMembers)])) {
+        if (!deepEqual(oldMembers[key], newMembers[key])) {
+          pushOperation(
+            operations,
+            `/${[...path, key].join("/")}`,
+            oldMembers[key],
+            newMembers[key],
+          );
+        }
+      }
+    }
+  }
+  return operations;
+}
+
+function pushOperation(
+  operations: JsonPatchOperation[],
+  pointer: string,
+  before: unknown,
+  after: unknown,
+): void {
+  if (after === undefined) operations.push({ op: "remove", path: pointer });
+  else if (before === undefined) operations.push({ op: "add", path: pointer, value: after });
+  else operations.push({ op: "replace", path: pointer, value: after });
+}

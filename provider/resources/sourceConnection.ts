@@ -1,0 +1,99 @@
+/**
+ * `aep:SourceConnection`: what to read from a source account (Flow Service `/sourceConnections`),
+ * for example the Mailchimp campaign to ingest.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { FieldRule, ResourceDefinition } from "./engine";
+import { flowServiceObject } from "./flowServiceObject";
+import { outputSlots, type ResourceArgs } from "./inputTypes";
+import { sourceConnectionProvider as provider } from "./serializedProviders";
+import { checkKnownParams, parameterMap, requiredString, specReference } from "./validation";
+
+export const sourceConnectionSchema = z
+  .object({
+    name: requiredString("name the source connection as it should appear in Experience Platform"),
+    description: z.string().optional(),
+    baseConnectionId: requiredString("pass the `id` of a BaseConnection"),
+    connectionSpec: specReference("connection spec"),
+    data: z
+      .object({ format: requiredString(`the data format, such as "json" for Mailchimp`) })
+      .loose(),
+    params: parameterMap,
+  })
+  .strict()
+  .superRefine((inputs, ctx) => checkKnownParams(inputs.connectionSpec.id, inputs.params, ctx));
+
+export type SourceConnectionInputs = z.output<typeof sourceConnectionSchema>;
+export type SourceConnectionArgs = ResourceArgs<z.input<typeof sourceConnectionSchema>>;
+
+/**
+ * Only the name and description are patched in place. Adobe advises against editing the source
+ * connection of a live flow (the flow does not pick the change up), so any other change replaces
+ * the source connection, and with its new id, the dataflows that use it.
+ */
+export const sourceConnectionFields: readonly FieldRule[] = [
+  { path: "name", change: "patch" },
+  { path: "description", change: "patch" },
+  { path: "baseConnectionId", change: "replace" },
+  { path: "connectionSpec", change: "replace" },
+  { path: "data", change: "replace" },
+  { path: "params", change: "replace" },
+];
+
+/** What `pulumi-aep-flow/runtime` builds the SourceConnection provider methods from. */
+export const sourceConnectionDefinition: ResourceDefinition<SourceConnectionInputs> = {
+  typeName: "SourceConnection",
+  schema: sourceConnectionSchema,
+  fields: sourceConnectionFields,
+  remote: flowServiceObject<SourceConnectionInputs>({
+    collection: "sourceConnections",
+    typeName: "SourceConnection",
+    fields: sourceConnectionFields,
+    inputKeys: ["name", "description", "baseConnectionId", "connectionSpec", "data", "params"],
+    specPath: "connectionSpec.id",
+  }),
+};
+
+/**
+ * A Flow Service source connection: which data of a base connection's account to ingest.
+ *
+ * ```ts
+ * const source = new SourceConnection("campaign", {
+ *   name: "Mailchimp campaign c66a200cda",
+ *   baseConnectionId: base.id,
+ *   connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
+ *   data: { format: "json" },
+ *   params: { campaignId: "c66a200cda" },
+ * });
+ * ```
+ */
+export class SourceConnection extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string | undefined>;
+  declare readonly baseConnectionId: pulumi.Output<string>;
+  declare readonly connectionSpec: pulumi.Output<SourceConnectionInputs["connectionSpec"]>;
+  declare readonly data: pulumi.Output<SourceConnectionInputs["data"]>;
+  declare readonly params: pulumi.Output<SourceConnectionInputs["params"]>;
+  declare readonly etag: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<number>;
+  declare readonly updatedAt: pulumi.Output<number>;
+  declare readonly sandboxName: pulumi.Output<string>;
+  declare readonly imsOrgId: pulumi.Output<string>;
+
+  constructor(name: string, args: SourceConnectionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        ...outputSlots("description"),
+        ...args,
+        ...outputSlots("etag", "state", "createdAt", "updatedAt", "sandboxName", "imsOrgId"),
+      },
+      opts,
+      "aep",
+      "SourceConnection",
+    );
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * `aep:TargetConnection`: where ingested data lands (Flow Service `/targetConnections`), for
+ * example a Data Lake dataset and the XDM schema its records follow.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { FieldRule, ResourceDefinition } from "./engine";
+import { flowServiceObject } from "./flowServiceObject";
+import { outputSlots, type ResourceArgs } from "./inputTypes";
+import { targetConnectionProvider as provider } from "./serializedProviders";
+import { XDM_FULL_SCHEMA_VERSION, connectionSpecIds } from "./specCatalog";
+import { checkKnownParams, parameterMap, requiredString, specReference } from "./validation";
+import { isPlainObject, type PlainObject } from "./values";
+
+export const targetConnectionSchema = z
+  .object({
+    name: requiredString("name the target connection as it should appear in Experience Platform"),
+    description: z.string().optional(),
+    /** Only destinations have one; a Data Lake target does not. */
+    baseConnectionId: z.string().optional(),
+    connectionSpec: specReference("connection spec"),
+    data: z
+      .object({
+        format: z.string().optional(),
+        schema: z
+          .object({
+            id: requiredString("the `$id` of the XDM schema the dataset follows"),
+            version: z.string().default(XDM_FULL_SCHEMA_VERSION),
+          })
+          .strict()
+          .optional(),
+      })
+      .loose(),
+    params: parameterMap,
+  })
+  .strict()
+  .superRefine((inputs, ctx) => {
+    checkKnownParams(inputs.connectionSpec.id, inputs.params, ctx);
+    if (inputs.connectionSpec.id === connectionSpecIds.dataLake && !inputs.data.schema) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["data", "schema"],
+        message:
+          "is required for a Data Lake target: set data.schema.id to the dataset's XDM schema $id",
+      });
+    }
+  });
+
+export type TargetConnectionInputs = z.output<typeof targetConnectionSchema>;
+export type TargetConnectionArgs = ResourceArgs<z.input<typeof targetConnectionSchema>>;
+
+/**
+ * Name and description are patched in place. Flow Service could patch `params` too, but Adobe
+ * advises against editing the target of a live flow (the flow does not follow), so a new dataset
+ * or schema replaces the target connection and, through its new id, the dataflows using it.
+ */
+export const targetConnectionFields: readonly FieldRule[] = [
+  { path: "name", change: "patch" },
+  { path: "description", change: "patch" },
+  { path: "baseConnectionId", change: "replace" },
+  { path: "connectionSpec", change: "replace" },
+  { path: "data", change: "replace" },
+  { path: "params", change: "replace" },
+];
+
+/** Some responses name the schema `data.schema.schemaId` instead of `data.schema.id`. */
+function normalizeSchemaId(projected: PlainObject, remote: PlainObject): PlainObject {
+  const remoteSchema = isPlainObject(remote.data) ? remote.data.schema : undefined;
+  const data = projected.data;
+  if (!isPlainObject(remoteSchema) || !isPlainObject(data) || !isPlainObject(data.schema)) {
+    return projected;
+  }
+  if (data.schema.id === undefined && typeof remoteSchema.schemaId === "string") {
+    return {
+      ...projected,
+      data: { ...data, schema: { ...data.schema, id: remoteSchema.schemaId } },
+    };
+  }
+  return projected;
+}
+
+/** What `pulumi-aep-flow/runtime` builds the TargetConnection provider methods from. */
+export const targetConnectionDefinition: ResourceDefinition<TargetConnectionInputs> = {
+  typeName: "TargetConnection",
+  schema: targetConnectionSchema,
+  fields: targetConnectionFields,
+  remote: flowServiceObject<TargetConnectionInputs>({
+    collection: "targetConnections",
+    typeName: "TargetConnection",
+    fields: targetConnectionFields,
+    inputKeys: ["name", "description", "baseConnectionId", "connectionSpec", "data", "params"],
+    specPath: "connectionSpec.id",
+    refineInputs: (projected, remote) => normalizeSchemaId(projected, remote),
+  }),
+};
+
+/**
+ * A Flow Service target connection: for sources, the Data Lake dataset ingested records land in.
+ *
+ * ```ts
+ * const target = new TargetConnection("lake", {
+ *   name: "Mailchimp campaigns to the data lake",
+ *   connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
+ *   data: { format: "parquet_xdm", schema: { id: schemaId } },
+ *   params: { dataSetId: dataset.id },
+ * });
+ * ```
+ */
+export class TargetConnection extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string | undefined>;
+  declare readonly baseConnectionId: pulumi.Output<string | undefined>;
+  declare readonly connectionSpec: pulumi.Output<TargetConnectionInputs["connectionSpec"]>;
+  declare readonly data: pulumi.Output<TargetConnectionInputs["data"]>;
+  declare readonly params: pulumi.Output<TargetConnectionInputs["params"]>;
+  declare readonly etag: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<number>;
+  declare readonly updatedAt: pulumi.Output<number>;
+  declare readonly sandboxName: pulumi.Output<string>;
+  declare readonly imsOrgId: pulumi.Output<string>;
+
+  constructor(name: string, args: TargetConnectionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        ...outputSlots("description", "baseConnectionId"),
+        ...args,
+        ...outputSlots("etag", "state", "createdAt", "updatedAt", "sandboxName", "imsOrgId"),
+      },
+      opts,
+      "aep",
+      "TargetConnection",
+    );
+  }
+}

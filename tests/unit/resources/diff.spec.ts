@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import {
+  base as baseConnection,
+  dataflow,
+  dataset,
+  source as sourceConnection,
+  target as targetConnection,
+} from "../../../provider/runtime";
+import { patchOperations } from "../../../provider/resources/flowServiceObject";
+import { dataflowFields } from "../../../provider/resources/dataflow";
+import {
+  baseConnectionInputs,
+  dataflowInputs,
+  datasetInputs,
+  sourceConnectionInputs,
+  targetConnectionInputs,
+} from "../../fixtures/inputs";
+
+/** What the state holds after create: the inputs plus the service's outputs. */
+const asOutputs = (inputs: object) => ({
+  ...inputs,
+  etag: '"1a0037e4-0000-0200-0000-602e06f60000"',
+  state: "enabled",
+  createdAt: 1632809759000,
+  updatedAt: 1632809759000,
+  __provider: "serialized provider text",
+});
+
+type Impl = typeof baseConnection;
+type Case = [
+  description: string,
+  change: (inputs: Record<string, any>) => void,
+  replaces: string[] | "update",
+];
+
+function diffCases(impl: Impl, fixture: () => Record<string, any>, cases: Case[]) {
+  it("reports no change when nothing changed, whatever the outputs and __provider hold", async () => {
+    assert.deepEqual(
+      await impl.diff("id", asOutputs(fixture()), { ...fixture(), __provider: "newer text" }),
+      {
+        changes: false,
+        replaces: [],
+        deleteBeforeReplace: false,
+      },
+    );
+  });
+  for (const [description, change, replaces] of cases) {
+    it(`${replaces === "update" ? "updates in place" : "replaces"} on ${description}`, async () => {
+      const news = fixture();
+      change(news);
+      assert.deepEqual(await impl.diff("id", asOutputs(fixture()), news), {
+        changes: true,
+        replaces: replaces === "update" ? [] : replaces,
+        deleteBeforeReplace: false,
+      });
+    });
+  }
+}
+
+describe("diff", () => {
+  describe("BaseConnection", () =>
+    diffCases(baseConnection, baseConnectionInputs, [
+      ["a new name", (i) => (i.name = "renamed"), "update"],
+      ["a removed description", (i) => delete i.description, "update"],
+      ["a rotated password", (i) => (i.auth.params.password = "rotated"), "update"],
+      [
+        "another connection spec",
+        (i) => (i.connectionSpec.id = "2e8580db-6489-4726-96de-e33f5f60295f"),
+        ["connectionSpec"],
+      ],
+      [
+        "another auth type",
+        (i) => (i.auth = { specName: "OAuth2 Refresh Code", params: { accessToken: "t" } }),
+        ["auth.specName"],
+      ],
+    ]));
+
+  describe("SourceConnection", () =>
+    diffCases(sourceConnection, sourceConnectionInputs, [
+      ["a new name", (i) => (i.name = "renamed"), "update"],
+      ["an added description", (i) => (i.description = "about"), "update"],
+      ["a new campaignId", (i) => (i.params.campaignId = "f00ba4"), ["params"]],
+      ["another base connection", (i) => (i.baseConnectionId = "other"), ["baseConnectionId"]],
+      ["another data format", (i) => (i.data.format = "parquet"), ["data"]],
+    ]));
+
+  describe("TargetConnection", () =>
+    diffCases(targetConnection, targetConnectionInputs, [
+      ["a new name", (i) => (i.name = "renamed"), "update"],
+      ["another dataset", (i) => (i.params.dataSetId = "5c8c3c555033b814b69f947f"), ["params"]],
+      [
+        "another schema",
+        (i) => (i.data.schema.id = "https://ns.adobe.com/acme/schemas/other"),
+        ["data"],
+      ],
+    ]));
+
+  describe("Dataflow", () =>
+    diffCases(
+      dataflow,
+      () => ({
+        ...dataflowInputs(),
+        scheduleParams: { startTime: 4102444800, frequency: "minute", interval: 15 },
+      }),
+      [
+        ["a new name", (i) => (i.name = "renamed"), "update"],
+        [
+          "a new frequency",
+          (i) => Object.assign(i.scheduleParams, { frequency: "hour", interval: 2 }),
+          "update",
+        ],
+        [
+          "a later start that has not begun",
+          (i) => (i.scheduleParams.startTime = 4102531200),
+          "update",
+        ],
+        ["disabling", (i) => (i.enabled = false), "update"],
+        [
+          "added transformations",
+          (i) =>
+            (i.transformations = [
+              { name: "Mapping", params: { mappingId: "m", mappingVersion: 0 } },
+            ]),
+          "update",
+        ],
+        [
+          "another source connection",
+          (i) => (i.sourceConnectionIds = ["new"]),
+          ["sourceConnectionIds"],
+        ],
+        [
+          "another target connection",
+          (i) => (i.targetConnectionIds = ["new"]),
+          ["targetConnectionIds"],
+        ],
+        [
+          "another flow spec",
+          (i) => (i.flowSpec.id = "14518937-270c-4525-bdec-c2ba7cce3860"),
+          ["flowSpec"],
+        ],
+      ],
+    ));
+
+  describe("Dataset", () =>
+    diffCases(dataset, datasetInputs, [
+      ["a new name", (i) => (i.name = "renamed"), "update"],
+      ["new tags", (i) => (i.tags = { unifiedProfile: ["enabled:true"] }), "update"],
+      [
+        "another schema",
+        (i) => (i.schemaRef.id = "https://ns.adobe.com/acme/schemas/other"),
+        ["schemaRef"],
+      ],
+    ]));
+
+  it("replaces a dataflow whose schedule start moves after the schedule has begun", async () => {
+    const news = dataflowInputs();
+    news.scheduleParams.startTime = 1700000000;
+    assert.deepEqual(await dataflow.diff("id", asOutputs(dataflowInputs()), news), {
+      changes: true,
+      replaces: ["scheduleParams.startTime"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("treats a value not known at preview as a change", async () => {
+    const news = {
+      ...dataflowInputs(),
+      sourceConnectionIds: ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"],
+    };
+    assert.deepEqual((await dataflow.diff("id", asOutputs(dataflowInputs()), news)).replaces, [
+      "sourceConnectionIds",
+    ]);
+  });
+});
+
+describe("patchOperations", () => {
+  it("names exactly the changed schedule members, with add, replace and remove", () => {
+    const olds = {
+      ...dataflowInputs(),
+      scheduleParams: { startTime: 1, frequency: "minute", interval: 15, backfill: true },
+    };
+    const news = {
+      ...dataflowInputs(),
+      name: "renamed",
+      description: "new",
+      scheduleParams: { startTime: 1, frequency: "once" },
+    };
+    const changed = dataflowFields.filter((f) =>
+      ["name", "description", "scheduleParams"].includes(f.path),
+    );
+    assert.deepEqual(patchOperations(olds, news, changed), [
+      { op: "replace", path: "/name", value: "renamed" },
+      { op: "add", path: "/description", value: "new" },
+      { op: "replace", path: "/scheduleParams/frequency", value: "once" },
+      { op: "remove", path: "/scheduleParams/interval" },
+      { op: "remove", path: "/scheduleParams/backfill" },
+    ]);
+  });
+});
