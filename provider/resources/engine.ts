@@ -134,17 +134,19 @@ export function implementResource<In extends PlainObject>(
 
     async create(props) {
       const inputs = userInputs<In>(props);
-      const client = getClient();
       const startedAt = Date.now();
+      let client: AepClient;
       let id: string;
       try {
+        client = getClient();
         id = await remote.create(client, inputs);
       } catch (error) {
         const adopted = isAmbiguousWrite(error)
-          ? await remote.findCreated?.(client, inputs, startedAt).catch(() => undefined)
+          ? await remote.findCreated?.(getClient(), inputs, startedAt).catch(() => undefined)
           : undefined;
         if (!adopted) throw withContext(describe("Creating", inputs.name), error);
         id = adopted;
+        client = getClient();
       }
       try {
         await remote.afterCreate?.(client, id, inputs);
@@ -163,10 +165,12 @@ export function implementResource<In extends PlainObject>(
     },
 
     async read(id, props) {
-      const client = getClient();
-      const current = await remote.read(client, id).catch((error: unknown) => {
+      let current: PlainObject | undefined;
+      try {
+        current = await remote.read(getClient(), id);
+      } catch (error) {
         throw withContext(describe("Reading", props?.name, id), error);
-      });
+      }
       // A blank id tells the engine the object is gone, so it leaves the state.
       if (!current) return { id: "" };
       const previous = props ? userInputs<In>(props) : undefined;
@@ -183,11 +187,11 @@ export function implementResource<In extends PlainObject>(
 
     async update(id, olds, news) {
       const proposed = userInputs<In>(news);
-      const client = getClient();
       const changed = changedFields(fields, olds, proposed).filter(
         (rule) => rule.change !== "replace",
       );
       try {
+        const client = getClient();
         if (changed.length > 0) await remote.update(client, id, olds, proposed, changed);
         const current = await remote.read(client, id);
         if (!current) {
