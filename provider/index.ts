@@ -18,3 +18,8 @@ export {
   XDM_SCHEMA_CONTENT_TYPE,
 } from "./resources/specCatalog";
 export { SETTINGS, resolveSettings, type FlowServiceSettings } from "./client/settings";
+export {
+  DataLakePipeline,
+  type DataLakePipelineArgs,
+  type ExistingObject,
+} from "./components/dataLakePipeline";
