@@ -27,7 +27,7 @@ interface SettingSpec {
   config: string;
   env: string;
   secret?: boolean;
-  default?: string;
+  defaultValue?: string;
   description: string;
 }
 
@@ -36,13 +36,13 @@ export const SETTINGS = {
   platformUrl: {
     config: "aep:platformUrl",
     env: "AEP_PLATFORM_URL",
-    default: "https://platform.adobe.io",
+    defaultValue: "https://platform.adobe.io",
     description: "platform base URL",
   },
   imsUrl: {
     config: "aep:imsUrl",
     env: "AEP_IMS_URL",
-    default: "https://ims-na1.adobelogin.com",
+    defaultValue: "https://ims-na1.adobelogin.com",
     description: "IMS base URL",
   },
   clientId: { config: "aep:clientId", env: "AEP_CLIENT_ID", description: "OAuth client id" },
@@ -55,14 +55,14 @@ export const SETTINGS = {
   scopes: {
     config: "aep:scopes",
     env: "AEP_SCOPES",
-    default: DEFAULT_SCOPES,
+    defaultValue: DEFAULT_SCOPES,
     description: "OAuth scopes",
   },
   orgId: { config: "aep:orgId", env: "AEP_ORG_ID", description: "IMS organization id" },
   sandboxName: {
     config: "aep:sandboxName",
     env: "AEP_SANDBOX_NAME",
-    default: "prod",
+    defaultValue: "prod",
     description: "sandbox name",
   },
   apiKey: { config: "aep:apiKey", env: "AEP_API_KEY", description: "API key" },
@@ -105,7 +105,7 @@ export function resolveSettings(
     const spec: SettingSpec = SETTINGS[key];
     const value = config?.get(spec.config) ?? env[spec.env];
     const trimmed = value?.trim();
-    return trimmed ? trimmed : spec.default;
+    return trimmed ? trimmed : spec.defaultValue;
   };
   const orgId = read("orgId");
   if (!orgId) throw missing("orgId", "every Flow Service call names the IMS organization. ");

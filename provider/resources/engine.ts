@@ -218,9 +218,10 @@ export function implementResource<In extends PlainObject>(
 
 /** A write whose outcome is unknown: the request may have been applied before it failed. */
 function isAmbiguousWrite(error: unknown): boolean {
-  const e = error as { status?: unknown; cause?: { code?: unknown } };
+  const e = error as { status?: unknown; code?: unknown };
   if (typeof e?.status !== "number") return false;
-  if (e.status === 0) return e.cause?.code !== "ECONNREFUSED";
+  // A refused connection never reached Adobe; any other network failure may have.
+  if (e.status === 0) return e.code !== "ECONNREFUSED";
   return e.status >= 500;
 }
 
