@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { FieldRule, ResourceDefinition } from "./engine";
 import { flowServiceObject } from "./flowServiceObject";
-import { outputSlots, withSecretOutputs, type ResourceArgs } from "./inputTypes";
+import { withSecretOutputs, type ResourceArgs } from "./inputTypes";
+import { FlowServiceResource } from "./flowServiceResource";
 import { baseConnectionProvider as provider } from "./serializedProviders";
 import { KNOWN_CONNECTION_SPECS, findAuthType } from "./specCatalog";
 import { checkKnownAuth, parameterMap, requiredString, specReference } from "./validation";
@@ -96,35 +97,22 @@ export const baseConnectionDefinition: ResourceDefinition<BaseConnectionInputs> 
  * });
  * ```
  */
-export class BaseConnection extends pulumi.dynamic.Resource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string | undefined>;
+export class BaseConnection extends FlowServiceResource {
   declare readonly connectionSpec: pulumi.Output<BaseConnectionInputs["connectionSpec"]>;
   /** Secret: the credentials, as declared. */
   declare readonly auth: pulumi.Output<BaseConnectionInputs["auth"]>;
-  /** Flow Service's version tag, quotes included; it changes with every update. */
-  declare readonly etag: pulumi.Output<string>;
-  declare readonly state: pulumi.Output<string>;
-  /** Epoch milliseconds. */
-  declare readonly createdAt: pulumi.Output<number>;
-  declare readonly updatedAt: pulumi.Output<number>;
-  declare readonly sandboxName: pulumi.Output<string>;
-  declare readonly imsOrgId: pulumi.Output<string>;
 
   constructor(name: string, args: BaseConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "BaseConnection",
       provider,
       name,
       {
-        ...outputSlots("description"),
         ...args,
         // Whatever the caller passed, credentials go to the state encrypted.
         auth: pulumi.secret(args.auth),
-        ...outputSlots("etag", "state", "createdAt", "updatedAt", "sandboxName", "imsOrgId"),
       },
       withSecretOutputs(opts, "auth"),
-      "aep",
-      "BaseConnection",
     );
   }
 }

@@ -7,7 +7,8 @@ import { z } from "zod";
 import type { AepClient } from "../client/types";
 import type { FieldRule, ResourceDefinition } from "./engine";
 import { flowServiceObject } from "./flowServiceObject";
-import { outputSlots, type ResourceArgs } from "./inputTypes";
+import type { ResourceArgs } from "./inputTypes";
+import { FlowServiceResource } from "./flowServiceResource";
 import { dataflowProvider as provider } from "./serializedProviders";
 import { parameterMap, requiredString, scheduleSchema, specReference } from "./validation";
 import { valueAt, type PlainObject } from "./values";
@@ -127,48 +128,22 @@ export const dataflowDefinition: ResourceDefinition<DataflowInputs> = {
  * });
  * ```
  */
-export class Dataflow extends pulumi.dynamic.Resource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string | undefined>;
+export class Dataflow extends FlowServiceResource {
   declare readonly flowSpec: pulumi.Output<DataflowInputs["flowSpec"]>;
   declare readonly sourceConnectionIds: pulumi.Output<string[]>;
   declare readonly targetConnectionIds: pulumi.Output<string[]>;
   declare readonly transformations: pulumi.Output<DataflowInputs["transformations"]>;
   declare readonly scheduleParams: pulumi.Output<DataflowInputs["scheduleParams"]>;
   declare readonly enabled: pulumi.Output<boolean>;
-  declare readonly etag: pulumi.Output<string>;
-  /** `enabled` or `disabled` (or a transitional state Flow Service reports). */
-  declare readonly state: pulumi.Output<string>;
-  declare readonly createdAt: pulumi.Output<number>;
-  declare readonly updatedAt: pulumi.Output<number>;
-  declare readonly sandboxName: pulumi.Output<string>;
-  declare readonly imsOrgId: pulumi.Output<string>;
   /** The runs query of this flow, relative to the Flow Service root (`/runs?property=flowId==...`). */
   declare readonly runs: pulumi.Output<string>;
   /** The latest run at the last read: `{ id, state, startedAtUTC, completedAtUTC }`. */
   declare readonly lastRunDetails: pulumi.Output<Record<string, unknown> | undefined>;
 
   constructor(name: string, args: DataflowArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      {
-        ...outputSlots("description", "transformations", "enabled"),
-        ...args,
-        ...outputSlots(
-          "etag",
-          "state",
-          "createdAt",
-          "updatedAt",
-          "sandboxName",
-          "imsOrgId",
-          "runs",
-          "lastRunDetails",
-        ),
-      },
-      opts,
-      "aep",
-      "Dataflow",
-    );
+    super("Dataflow", provider, name, args, opts, {
+      optionalInputs: ["transformations", "enabled"],
+      extraOutputs: ["runs", "lastRunDetails"],
+    });
   }
 }

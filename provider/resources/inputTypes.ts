@@ -28,3 +28,13 @@ export function withSecretOutputs(
 ): pulumi.CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };
 }
+
+/** The outputs Flow Service adds to every object it stores. */
+export const FLOW_SERVICE_OUTPUTS = [
+  "etag",
+  "state",
+  "createdAt",
+  "updatedAt",
+  "sandboxName",
+  "imsOrgId",
+] as const;

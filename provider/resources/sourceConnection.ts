@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { FieldRule, ResourceDefinition } from "./engine";
 import { flowServiceObject } from "./flowServiceObject";
-import { outputSlots, type ResourceArgs } from "./inputTypes";
+import type { ResourceArgs } from "./inputTypes";
+import { FlowServiceResource } from "./flowServiceResource";
 import { sourceConnectionProvider as provider } from "./serializedProviders";
 import { checkKnownParams, parameterMap, requiredString, specReference } from "./validation";
 
@@ -68,32 +69,13 @@ export const sourceConnectionDefinition: ResourceDefinition<SourceConnectionInpu
  * });
  * ```
  */
-export class SourceConnection extends pulumi.dynamic.Resource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string | undefined>;
+export class SourceConnection extends FlowServiceResource {
   declare readonly baseConnectionId: pulumi.Output<string>;
   declare readonly connectionSpec: pulumi.Output<SourceConnectionInputs["connectionSpec"]>;
   declare readonly data: pulumi.Output<SourceConnectionInputs["data"]>;
   declare readonly params: pulumi.Output<SourceConnectionInputs["params"]>;
-  declare readonly etag: pulumi.Output<string>;
-  declare readonly state: pulumi.Output<string>;
-  declare readonly createdAt: pulumi.Output<number>;
-  declare readonly updatedAt: pulumi.Output<number>;
-  declare readonly sandboxName: pulumi.Output<string>;
-  declare readonly imsOrgId: pulumi.Output<string>;
 
   constructor(name: string, args: SourceConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      {
-        ...outputSlots("description"),
-        ...args,
-        ...outputSlots("etag", "state", "createdAt", "updatedAt", "sandboxName", "imsOrgId"),
-      },
-      opts,
-      "aep",
-      "SourceConnection",
-    );
+    super("SourceConnection", provider, name, args, opts);
   }
 }

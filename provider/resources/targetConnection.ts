@@ -6,7 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { FieldRule, ResourceDefinition } from "./engine";
 import { flowServiceObject } from "./flowServiceObject";
-import { outputSlots, type ResourceArgs } from "./inputTypes";
+import type { ResourceArgs } from "./inputTypes";
+import { FlowServiceResource } from "./flowServiceResource";
+import { sourceConnectionFields } from "./sourceConnection";
 import { targetConnectionProvider as provider } from "./serializedProviders";
 import { XDM_FULL_SCHEMA_VERSION, connectionSpecIds } from "./specCatalog";
 import { checkKnownParams, parameterMap, requiredString, specReference } from "./validation";
@@ -50,18 +52,11 @@ export type TargetConnectionInputs = z.output<typeof targetConnectionSchema>;
 export type TargetConnectionArgs = ResourceArgs<z.input<typeof targetConnectionSchema>>;
 
 /**
- * Name and description are patched in place. Flow Service could patch `params` too, but Adobe
- * advises against editing the target of a live flow (the flow does not follow), so a new dataset
- * or schema replaces the target connection and, through its new id, the dataflows using it.
+ * The same rules as a source connection's. Flow Service could patch a target's `params` too, but
+ * Adobe advises against editing the target of a live flow (the flow does not follow), so a new
+ * dataset or schema replaces the target connection and, through its new id, its dataflows.
  */
-export const targetConnectionFields: readonly FieldRule[] = [
-  { path: "name", change: "patch" },
-  { path: "description", change: "patch" },
-  { path: "baseConnectionId", change: "replace" },
-  { path: "connectionSpec", change: "replace" },
-  { path: "data", change: "replace" },
-  { path: "params", change: "replace" },
-];
+export const targetConnectionFields: readonly FieldRule[] = sourceConnectionFields;
 
 /** Some responses name the schema `data.schema.schemaId` instead of `data.schema.id`. */
 function normalizeSchemaId(projected: PlainObject, remote: PlainObject): PlainObject {
@@ -106,32 +101,13 @@ export const targetConnectionDefinition: ResourceDefinition<TargetConnectionInpu
  * });
  * ```
  */
-export class TargetConnection extends pulumi.dynamic.Resource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string | undefined>;
+export class TargetConnection extends FlowServiceResource {
   declare readonly baseConnectionId: pulumi.Output<string | undefined>;
   declare readonly connectionSpec: pulumi.Output<TargetConnectionInputs["connectionSpec"]>;
   declare readonly data: pulumi.Output<TargetConnectionInputs["data"]>;
   declare readonly params: pulumi.Output<TargetConnectionInputs["params"]>;
-  declare readonly etag: pulumi.Output<string>;
-  declare readonly state: pulumi.Output<string>;
-  declare readonly createdAt: pulumi.Output<number>;
-  declare readonly updatedAt: pulumi.Output<number>;
-  declare readonly sandboxName: pulumi.Output<string>;
-  declare readonly imsOrgId: pulumi.Output<string>;
 
   constructor(name: string, args: TargetConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      {
-        ...outputSlots("description", "baseConnectionId"),
-        ...args,
-        ...outputSlots("etag", "state", "createdAt", "updatedAt", "sandboxName", "imsOrgId"),
-      },
-      opts,
-      "aep",
-      "TargetConnection",
-    );
+    super("TargetConnection", provider, name, args, opts, { optionalInputs: ["baseConnectionId"] });
   }
 }
