@@ -1,0 +1,143 @@
+/**
+ * The emulator's state and the operations behind both the programmatic handle and the admin API:
+ * store, clock, specs, faults, request log, out-of-band changes.
+ */
+import { bumpVersion } from "./catalog";
+import { EmulatorClock } from "./clock";
+import { FaultRegistry } from "./faults";
+import type { Credentials } from "./gateway";
+import { isPlainObject } from "./jsonSchema";
+import type { KindContext } from "./kinds/kind";
+import { RequestLog } from "./requestLog";
+import { produceDueRuns } from "./runs";
+import { seedConnectionSpecs, seedFlowSpecs } from "./specs";
+import { newEtag, Store, type JsonObject } from "./store";
+import { COLLECTIONS, type Collection, type EmulatorOptions } from "./types";
+
+/** Who out-of-band edits are attributed to: the Experience Platform UI. */
+const UI_CLIENT = "exc_app";
+const UI_USER = "emulator-ui-user@AdobeID";
+
+export class Emulator implements KindContext {
+  readonly store: Store;
+  readonly clock: EmulatorClock;
+  readonly connectionSpecs = seedConnectionSpecs();
+  readonly flowSpecs = seedFlowSpecs();
+  readonly faults = new FaultRegistry();
+  readonly requestLog = new RequestLog();
+  readonly credentials: Credentials;
+
+  constructor(options: EmulatorOptions) {
+    this.store = new Store(options.stateFile);
+    this.clock = new EmulatorClock(options.startTime);
+    this.clock.advance(this.store.load());
+    this.credentials = { clientId: options.clientId, clientSecret: options.clientSecret };
+  }
+
+  /** Produces the runs that came due since the last call. */
+  catchUp(): void {
+    produceDueRuns(this);
+  }
+
+  /** Persists pending changes (no-op without a state file). */
+  commit(): void {
+    this.store.flush(this.clock.advanced);
+  }
+
+  advanceClock(ms: number): void {
+    this.catchUp();
+    this.clock.advance(ms);
+    this.catchUp();
+    this.store.markDirty();
+    this.commit();
+  }
+
+  /** Forgets objects, runs, faults and the request log; keeps specs, tokens and the clock. */
+  reset(): void {
+    this.store.clearObjects();
+    this.faults.clear();
+    this.requestLog.clear();
+    this.commit();
+  }
+
+  objects(collection: Collection): JsonObject[] {
+    assertCollection(collection);
+    this.catchUp();
+    this.commit();
+    return this.store.entries(collection).map((entry) => entry.object);
+  }
+
+  /** Deep-merges `changes` as the AEP UI would save them; returns the object, or undefined when absent. */
+  editOutOfBand(
+    collection: Collection,
+    id: string,
+    changes: Record<string, unknown>,
+  ): JsonObject | undefined {
+    assertCollection(collection);
+    if (!isPlainObject(changes)) {
+      throw new TypeError("editOutOfBand expects an object of changes");
+    }
+    this.catchUp();
+    const found = this.store.getAnyScope(collection, id);
+    if (found === undefined) {
+      return undefined;
+    }
+    const edited = {
+      ...bumpedVersion(collection, deepMerge(found.object, changes), this.clock.now()),
+      id,
+    };
+    this.store.put(collection, found.scope, edited);
+    this.commit();
+    return edited;
+  }
+
+  /** Removes an object without the API's referential checks; returns whether it existed. */
+  deleteOutOfBand(collection: Collection, id: string): boolean {
+    assertCollection(collection);
+    this.catchUp();
+    const existed = this.store.remove(collection, id);
+    if (existed && collection === "flows") {
+      this.store.scheduleCursors.delete(id);
+    }
+    this.commit();
+    return existed;
+  }
+}
+
+/** Throws a TypeError for anything but a known collection name (admin API input is untyped). */
+export function assertCollection(collection: string): asserts collection is Collection {
+  if (!(COLLECTIONS as readonly string[]).includes(collection)) {
+    throw new TypeError(
+      `Unknown collection '${collection}'; expected one of ${COLLECTIONS.join(", ")}`,
+    );
+  }
+}
+
+/** A new version after an edit: Catalog bumps its semver, Flow Service issues a new etag. */
+function bumpedVersion(collection: Collection, object: JsonObject, now: number): JsonObject {
+  if (collection === "dataSets") {
+    return { ...object, version: bumpVersion(object.version), updated: now };
+  }
+  const etag = newEtag(now);
+  return {
+    ...object,
+    updatedAt: now,
+    updatedBy: UI_USER,
+    updatedClient: UI_CLIENT,
+    ...(collection === "runs" ? {} : { version: etag }),
+    etag,
+  };
+}
+
+/** Plain objects merge member by member; anything else (arrays included) replaces. */
+function deepMerge(target: JsonObject, changes: JsonObject): JsonObject {
+  const merged: JsonObject = { ...target };
+  for (const [key, value] of Object.entries(changes)) {
+    const current = merged[key];
+    merged[key] =
+      isPlainObject(current) && isPlainObject(value)
+        ? deepMerge(current, value)
+        : structuredClone(value);
+  }
+  return merged;
+}

@@ -1,0 +1,163 @@
+/**
+ * `GET /connections/{id}/explore` and `/test` for the seeded REST (Mailchimp) sources. Preview
+ * rows are made up but deterministic: the same campaignId or listId always gives the same rows.
+ */
+import { createHash } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { badRequest, notFound } from "./errors";
+import { actorOf } from "./gateway";
+import { isPlainObject, type SchemaSubset } from "./jsonSchema";
+import { assertMatchesSchema, getPath, type KindContext } from "./kinds/kind";
+import { MAILCHIMP_CAMPAIGN_SPEC_ID, MAILCHIMP_MEMBERS_SPEC_ID } from "./specs";
+import type { JsonObject } from "./store";
+
+type ConnectionRequest = FastifyRequest<{
+  Params: { id: string };
+  Querystring: Record<string, string | undefined>;
+}>;
+
+/** Rows a preview returns. */
+const PREVIEW_ROWS = 3;
+
+export function registerExploreRoutes(app: FastifyInstance, context: KindContext): void {
+  const connectionOf = (request: ConnectionRequest): JsonObject => {
+    const connection = context.store.get("connections", actorOf(request).scope, request.params.id);
+    if (connection === undefined) {
+      throw notFound("connections", request.params.id);
+    }
+    return connection;
+  };
+
+  app.get("/connections/:id/test", async (request: ConnectionRequest) => {
+    connectionOf(request);
+    return { result: true };
+  });
+
+  app.get("/connections/:id/explore", async (request: ConnectionRequest) => {
+    const connection = connectionOf(request);
+    const spec = context.connectionSpecs.find(
+      (candidate) => candidate.id === getPath(connection, "connectionSpec.id"),
+    );
+    const objectType = request.query.objectType?.toLowerCase();
+    if (objectType === undefined) {
+      throw badRequest(
+        "The query parameter 'objectType' is required (root or rest for this source).",
+      );
+    }
+    if (objectType === "root") {
+      return [
+        {
+          type: "rest",
+          name: String(getPath(spec, "attributes.connectorName") ?? "REST"),
+          path: "json",
+          canPreview: true,
+          canFetchSchema: true,
+        },
+      ];
+    }
+    if (objectType !== "rest" || spec === undefined) {
+      throw badRequest(
+        `objectType '${request.query.objectType}' is not supported for this connection; use root or rest.`,
+      );
+    }
+    const sourceParams = decodeSourceParams(request.query.sourceParams);
+    assertMatchesSchema(
+      sourceParams,
+      { type: "object", ...(getPath(spec, "sourceSpec.spec") as SchemaSubset) },
+      "sourceParams",
+    );
+    return { data: previewRows(String(spec.id), sourceParams) };
+  });
+}
+
+/** `sourceParams` is the base64 of a compact JSON object (e.g. `{"campaignId":"c66a200cda"}`). */
+function decodeSourceParams(encoded: string | undefined): JsonObject {
+  if (encoded === undefined || encoded === "") {
+    throw badRequest(
+      "The query parameter 'sourceParams' is required for objectType rest: base64 of a JSON object of source params.",
+    );
+  }
+  // Buffer's decoder skips characters it does not know, so check the alphabet first.
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded)) {
+    throw badRequest("The query parameter 'sourceParams' is not valid base64.");
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(encoded, "base64").toString("utf8"));
+  } catch {
+    throw badRequest("The query parameter 'sourceParams' does not decode to JSON.");
+  }
+  if (!isPlainObject(decoded)) {
+    throw badRequest("The query parameter 'sourceParams' must decode to a JSON object.");
+  }
+  return decoded;
+}
+
+function previewRows(specId: string, params: JsonObject): JsonObject[] {
+  if (specId === MAILCHIMP_CAMPAIGN_SPEC_ID) {
+    return campaignActivity(String(params.campaignId));
+  }
+  if (specId === MAILCHIMP_MEMBERS_SPEC_ID) {
+    return listMembers(String(params.listId));
+  }
+  return [];
+}
+
+/** Mailchimp `email-activity` rows for a campaign. */
+function campaignActivity(campaignId: string): JsonObject[] {
+  const listId = digest(`list:${campaignId}`).slice(0, 10);
+  return Array.from({ length: PREVIEW_ROWS }, (_, row) => {
+    const seed = digest(`${campaignId}:${row}`);
+    const opened = baseTime(seed) + row * 3_600_000;
+    return {
+      campaign_id: campaignId,
+      list_id: listId,
+      list_is_active: true,
+      email_id: seed.slice(0, 32),
+      email_address: `subscriber${row + 1}.${seed.slice(0, 6)}@example.com`,
+      activity: [
+        { action: "open", timestamp: new Date(opened).toISOString(), ip: ipOf(seed) },
+        ...(row % 2 === 0
+          ? [
+              {
+                action: "click",
+                timestamp: new Date(opened + 95_000).toISOString(),
+                ip: ipOf(seed),
+                url: "https://example.com/offer",
+              },
+            ]
+          : []),
+      ],
+    };
+  });
+}
+
+/** Mailchimp `members` rows for an audience list. */
+function listMembers(listId: string): JsonObject[] {
+  return Array.from({ length: PREVIEW_ROWS }, (_, row) => {
+    const seed = digest(`${listId}:${row}`);
+    return {
+      id: seed.slice(0, 32),
+      email_address: `member${row + 1}.${seed.slice(0, 6)}@example.com`,
+      unique_email_id: seed.slice(32, 42),
+      status: "subscribed",
+      list_id: listId,
+      merge_fields: { FNAME: `First${row + 1}`, LNAME: `Last${row + 1}` },
+      timestamp_opt: new Date(baseTime(seed)).toISOString(),
+    };
+  });
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** A timestamp in 2021, derived from the seed. */
+function baseTime(seed: string): number {
+  return Date.UTC(2021, 0, 1) + (parseInt(seed.slice(0, 8), 16) % (365 * 86_400)) * 1000;
+}
+
+/** An address in TEST-NET-2 (RFC 5737), derived from the seed. */
+function ipOf(seed: string): string {
+  return `198.51.100.${(parseInt(seed.slice(8, 10), 16) % 254) + 1}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Public types of the Flow Service emulator, re-exported by `pulumi-aep-flow/emulator`. They live
+ * apart from `index.ts` so the emulator's own modules can import them without a cycle.
+ */
+
+/** How {@link startEmulator} sets the emulator up. Every field is optional. */
+export interface EmulatorOptions {
+  /** TCP port; `0` (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  /**
+   * JSON file that keeps the emulator's objects, tokens and clock across restarts: loaded at start,
+   * rewritten (temp file + rename) after every change. Secrets are stored unmasked: this is a local
+   * development tool, so keep the file out of version control.
+   */
+  stateFile?: string;
+  /** When set with `clientSecret`, the token endpoint accepts only this pair. */
+  clientId?: string;
+  /** See `clientId`. By default any non-empty client id/secret pair gets a token. */
+  clientSecret?: string;
+  /** ms epoch start of the emulator clock; default Date.now() */
+  startTime?: number;
+}
+
+/**
+ * A fault to apply to the next matching request(s). Faults are matched in the order they were
+ * injected; every matching fault applies and uses up one of its `count`.
+ */
+export interface FaultSpec {
+  /** HTTP method to match, case-insensitive; default: any. */
+  method?: string;
+  /** A path prefix such as "/data/foundation/flowservice/flows", or a RegExp source when it starts with "^". */
+  path: string;
+  /** How many matching requests it affects, default 1. */
+  count?: number;
+  /** Answer with this status (gateway body for 429, Flow Service problem body otherwise). */
+  status?: 429 | 500 | 502 | 503 | number;
+  /** Retry-After header value sent with `status` (seconds or an HTTP date). */
+  retryAfter?: string;
+  /** Delay before handling, in real milliseconds. */
+  latencyMs?: number;
+  /** Destroy the socket before handling, or after the request was applied (no response either way). */
+  drop?: "before" | "after";
+}
+
+/** One request the emulator received, as {@link EmulatorHandle.requests} reports it. */
+export interface RequestLogEntry {
+  method: string;
+  /** URL path without the query string. */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** Lower-case header names; the Authorization value and the token request's secret are redacted. */
+  headers: Record<string, string>;
+  /** The parsed body (JSON, or the token request's form fields), when there was one. */
+  body?: unknown;
+  /** Status sent back; `0` when the connection was dropped by a fault. */
+  status: number;
+}
+
+/** The stateful collections the emulator stores (Flow Service instances plus Catalog datasets). */
+export type Collection =
+  "connections" | "sourceConnections" | "targetConnections" | "flows" | "runs" | "dataSets";
+
+/** Every collection name, in a stable order. */
+export const COLLECTIONS: readonly Collection[] = [
+  "connections",
+  "sourceConnections",
+  "targetConnections",
+  "flows",
+  "runs",
+  "dataSets",
+];
+
+/** A running emulator, as {@link startEmulator} resolves it. */
+export interface EmulatorHandle {
+  /** Base URL of the single origin serving IMS, Flow Service, Catalog and the admin API, e.g. "http://127.0.0.1:4010". */
+  url: string;
+  port: number;
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+  /** Forgets all objects, runs, faults and the request log; keeps the seeded specs, issued tokens and the clock. */
+  reset(): void;
+  /** Adds a fault; throws a TypeError when the spec is malformed. */
+  inject(fault: FaultSpec): void;
+  clearFaults(): void;
+  /** Moves the emulator clock forward; enabled scheduled flows produce runs for each elapsed cadence. */
+  advanceClock(ms: number): void;
+  /** The emulator clock, ms epoch. */
+  now(): number;
+  /**
+   * Out-of-band change, as if someone used the AEP UI: deep-merges `changes` into the object and
+   * bumps its etag and update time. Throws when the object does not exist.
+   */
+  editOutOfBand(collection: Collection, id: string, changes: Record<string, unknown>): void;
+  /** Out-of-band delete (no referential checks). Throws when the object does not exist. */
+  deleteOutOfBand(collection: Collection, id: string): void;
+  /** every stored object of a collection (all orgs/sandboxes), as stored (unmasked), for assertions */
+  objects(collection: Collection): Record<string, unknown>[];
+  /** requests received since start/reset (auth header values redacted) */
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
+}

@@ -1,0 +1,250 @@
+/**
+ * The Mailchimp Campaign tutorial, step by step, as Adobe documents it: base connection → explore →
+ * source connection → dataset → Data Lake target → flow → runs → update → disable/enable → delete.
+ */
+import assert from "node:assert/strict";
+import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
+import {
+  Api,
+  assertNotFound,
+  basicAuthConnection,
+  CAMPAIGN_SOURCE_PARAMS,
+  campaignSourceConnection,
+  CATALOG,
+  dataLakeTarget,
+  DATA_LAKE,
+  ETAG_PATTERN,
+  everyFifteenMinutes,
+  flowBody,
+  HOUR,
+  MAILCHIMP_CAMPAIGN,
+  REST_STORAGE_TO_AEP,
+  startOfMinute,
+  UUID_PATTERN,
+} from "./helpers";
+
+describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
+  let emulator: EmulatorHandle;
+  let api: Api;
+  const ids: Record<string, string> = {};
+  let flowEtag = "";
+  let startSeconds = 0;
+
+  before(async () => {
+    emulator = await startEmulator({ port: 0 });
+    api = await Api.connect(emulator);
+  });
+  after(() => emulator.close());
+
+  it("1. creates a base connection with basic authentication", async () => {
+    const reply = await api.post("/connections", basicAuthConnection());
+    assert.equal(reply.status, 201);
+    assert.deepEqual(Object.keys(reply.body), ["id", "etag"]);
+    assert.match(reply.body.id, UUID_PATTERN);
+    assert.match(reply.body.etag, ETAG_PATTERN);
+    assert.equal(
+      reply.headers.get("location"),
+      `/data/foundation/flowservice/connections/${reply.body.id}`,
+    );
+    ids.base = reply.body.id;
+  });
+
+  it("2. explores the campaign with the tutorial's sourceParams", async () => {
+    const reply = await api.get(
+      `/connections/${ids.base}/explore?objectType=rest&object=json&fileType=json&preview=true&sourceParams=${CAMPAIGN_SOURCE_PARAMS}`,
+    );
+    assert.equal(reply.status, 200);
+    assert.ok(Array.isArray(reply.body.data) && reply.body.data.length > 0);
+    for (const row of reply.body.data) {
+      assert.equal(row.campaign_id, "c66a200cda");
+      assert.match(row.list_id, /^[0-9a-f]{10}$/);
+      assert.match(row.email_id, /^[0-9a-f]{32}$/);
+      assert.match(row.email_address, /@example\.com$/);
+      assert.ok(row.activity.length >= 1);
+      assert.deepEqual(Object.keys(row.activity[0]).sort(), ["action", "ip", "timestamp"]);
+    }
+  });
+
+  it("3. creates the source connection for the campaign", async () => {
+    const { id } = await api.create(
+      "sourceConnections",
+      campaignSourceConnection(ids.base as string),
+    );
+    ids.source = id;
+  });
+
+  it("4. creates the target dataset in Catalog", async () => {
+    const reply = await api.request("POST", `${CATALOG}/dataSets`, {
+      json: {
+        name: "Mailchimp campaign activity",
+        schemaRef: {
+          id: "https://ns.adobe.com/acme/schemas/570630b91eb9d5cf5db0436756abb110",
+          contentType: "application/vnd.adobe.xed+json;version=1",
+        },
+      },
+    });
+    assert.equal(reply.status, 201);
+    assert.equal(reply.body.length, 1);
+    assert.match(reply.body[0], /^@\/dataSets\/[0-9a-f]{24}$/);
+    ids.dataSet = reply.body[0].slice("@/dataSets/".length);
+  });
+
+  it("5. creates the Data Lake target connection", async () => {
+    const { id } = await api.create("targetConnections", dataLakeTarget(ids.dataSet as string));
+    ids.target = id;
+  });
+
+  it("6. creates a flow that runs every 15 minutes", async () => {
+    startSeconds = startOfMinute(emulator);
+    const created = await api.create(
+      "flows",
+      flowBody(ids.source as string, ids.target as string, everyFifteenMinutes(startSeconds)),
+    );
+    ids.flow = created.id;
+    flowEtag = created.etag;
+    const flow = await api.object("flows", created.id);
+    assert.equal(flow.state, "enabled");
+    assert.deepEqual(flow.flowSpec, { id: REST_STORAGE_TO_AEP, version: "1.0" });
+    assert.deepEqual(flow.scheduleParams, {
+      startTime: String(startSeconds),
+      frequency: "minute",
+      interval: "15",
+    });
+    assert.deepEqual(flow.inheritedAttributes, {
+      properties: { isSourceFlow: true },
+      sourceConnections: [
+        {
+          id: ids.source,
+          connectionSpec: { id: MAILCHIMP_CAMPAIGN, version: "1.0" },
+          baseConnection: {
+            id: ids.base,
+            connectionSpec: { id: MAILCHIMP_CAMPAIGN, version: "1.0" },
+          },
+        },
+      ],
+      targetConnections: [{ id: ids.target, connectionSpec: { id: DATA_LAKE, version: "1.0" } }],
+    });
+    assert.equal(flow.runs, `/runs?property=flowId==${created.id}`);
+  });
+
+  it("7. produces a run per 15-minute slot as the clock advances, newest first", async () => {
+    emulator.advanceClock(HOUR);
+    const reply = await api.get(`/runs?property=flowId==${ids.flow}`);
+    assert.equal(reply.status, 200);
+    const runs = reply.body.items;
+    // Slots at +0, +15, +30, +45 and +60 minutes.
+    assert.equal(runs.length, 5);
+    const starts = runs.map(
+      (run: { metrics: { durationSummary: { startedAtUTC: number } } }) =>
+        run.metrics.durationSummary.startedAtUTC,
+    );
+    assert.deepEqual(
+      starts,
+      [60, 45, 30, 15, 0].map((minutes) => startSeconds * 1000 + minutes * 60_000),
+    );
+    const newest = runs[0];
+    assert.equal(newest.flowId, ids.flow);
+    assert.deepEqual(newest.flowSpec, { id: REST_STORAGE_TO_AEP, version: "1.0" });
+    assert.match(newest.etag, ETAG_PATTERN);
+    assert.equal(newest.metrics.statusSummary.status, "success");
+    assert.deepEqual(newest.metrics.statusSummary.errors, []);
+    assert.deepEqual(newest.activities, []);
+    const flow = await api.object("flows", ids.flow as string);
+    assert.deepEqual(flow.lastRunDetails, {
+      id: newest.id,
+      state: "success",
+      startedAtUTC: newest.metrics.durationSummary.startedAtUTC,
+      completedAtUTC: newest.metrics.durationSummary.completedAtUTC,
+    });
+    assert.deepEqual((await api.get(`/runs/${newest.id}`)).body, { items: [newest] });
+  });
+
+  it("8. changes the schedule with If-Match", async () => {
+    const stale = flowEtag;
+    const reply = await api.patch(
+      `/flows/${ids.flow}`,
+      [
+        { op: "replace", path: "/scheduleParams/frequency", value: "hour" },
+        { op: "replace", path: "/scheduleParams/interval", value: 1 },
+      ],
+      stale,
+    );
+    assert.equal(reply.status, 200);
+    assert.deepEqual(Object.keys(reply.body), ["id", "etag"]);
+    assert.equal(reply.body.id, ids.flow);
+    assert.notEqual(reply.body.etag, stale);
+    flowEtag = reply.body.etag;
+    const flow = await api.object("flows", ids.flow as string);
+    assert.deepEqual(flow.scheduleParams, {
+      startTime: String(startSeconds),
+      frequency: "hour",
+      interval: "1",
+    });
+    assert.equal(flow.etag, flowEtag);
+    assert.equal(flow.version, flowEtag);
+    const retried = await api.patch(
+      `/flows/${ids.flow}`,
+      [{ op: "replace", path: "/name", value: "late" }],
+      stale,
+    );
+    assert.equal(retried.status, 412);
+  });
+
+  it("9. disables and re-enables the flow", async () => {
+    const disabled = await api.post(`/flows/${ids.flow}/action?op=disable`);
+    assert.equal(disabled.status, 200);
+    assert.equal((await api.object("flows", ids.flow as string)).state, "disabled");
+    const runsBefore = (await api.get(`/runs?property=flowId==${ids.flow}`)).body.items.length;
+    emulator.advanceClock(3 * HOUR);
+    assert.equal(
+      (await api.get(`/runs?property=flowId==${ids.flow}`)).body.items.length,
+      runsBefore,
+    );
+    const enabled = await api.post(`/flows/${ids.flow}/action?op=enable`);
+    assert.equal(enabled.status, 200);
+    assert.notEqual(enabled.body.etag, disabled.body.etag);
+    assert.equal((await api.object("flows", ids.flow as string)).state, "enabled");
+    emulator.advanceClock(HOUR);
+    assert.equal(
+      (await api.get(`/runs?property=flowId==${ids.flow}`)).body.items.length,
+      runsBefore + 1,
+    );
+  });
+
+  it("10. refuses to delete the base connection while the flow uses it", async () => {
+    const reply = await api.delete(`/connections/${ids.base}`);
+    assert.equal(reply.status, 400);
+    assert.equal(reply.body.type, "https://ns.adobe.com/aep/errors/FLOW-1418-400");
+  });
+
+  it("11. deletes the flow, then its connections, then the dataset", async () => {
+    const flowDeleted = await api.delete(`/flows/${ids.flow}`);
+    assert.equal(flowDeleted.status, 204);
+    assert.equal(flowDeleted.text, "");
+    assert.deepEqual((await api.get(`/runs?property=flowId==${ids.flow}`)).body.items, []);
+    for (const [collection, id] of [
+      ["sourceConnections", ids.source],
+      ["targetConnections", ids.target],
+      ["connections", ids.base],
+    ] as const) {
+      const reply = await api.delete(`/${collection}/${id}`);
+      assert.equal(reply.status, 204, reply.text);
+    }
+    const dataSetDeleted = await api.request("DELETE", `${CATALOG}/dataSets/${ids.dataSet}`);
+    assert.equal(dataSetDeleted.status, 200);
+    assert.deepEqual(dataSetDeleted.body, [`@/dataSets/${ids.dataSet}`]);
+  });
+
+  it("12. answers 404 in the Flow Service problem format afterwards", async () => {
+    for (const [collection, id] of [
+      ["flows", ids.flow],
+      ["sourceConnections", ids.source],
+      ["targetConnections", ids.target],
+      ["connections", ids.base],
+    ] as const) {
+      assertNotFound(await api.get(`/${collection}/${id}`), collection, id as string);
+    }
+    assertNotFound(await api.delete(`/flows/${ids.flow}`), "flows", ids.flow as string);
+    assert.equal((await api.request("GET", `${CATALOG}/dataSets/${ids.dataSet}`)).status, 404);
+  });
+});
