@@ -99,7 +99,19 @@ export function projectInputs(
   const projected: PlainObject = {};
   for (const key of inputKeys) {
     const declared = previous?.[key];
-    projected[key] = declared === undefined ? remote[key] : projectLike(remote[key], declared);
+    const value = remote[key];
+    if (declared !== undefined) projected[key] = projectLike(value, declared);
+    // Flow Service and Catalog answer `[]`, `{}` or null for optional inputs nobody set: no drift.
+    else if (!(previous && isEmpty(value))) projected[key] = value;
   }
   return projected;
+}
+
+function isEmpty(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isPlainObject(value) && Object.keys(value).length === 0)
+  );
 }

@@ -7,6 +7,7 @@ import {
   target as targetConnection,
 } from "../../../provider/runtime";
 import { patchOperations } from "../../../provider/resources/flowServiceObject";
+import { projectInputs } from "../../../provider/resources/values";
 import { dataflowFields } from "../../../provider/resources/dataflow";
 import {
   baseConnectionInputs,
@@ -195,5 +196,29 @@ describe("patchOperations", () => {
       { op: "remove", path: "/scheduleParams/interval" },
       { op: "remove", path: "/scheduleParams/backfill" },
     ]);
+  });
+});
+
+describe("projectInputs", () => {
+  it("reads empty optional values Adobe adds as unset, when the user never set them", () => {
+    const remote = { name: "n", tags: {}, transformations: [], description: null };
+    assert.deepEqual(
+      projectInputs(remote, { name: "old" }, ["name", "tags", "transformations", "description"]),
+      {
+        name: "n",
+      },
+    );
+  });
+
+  it("keeps non-empty values set outside Pulumi, and everything when importing", () => {
+    const remote = { name: "n", tags: { a: ["b"] }, transformations: [] };
+    assert.deepEqual(projectInputs(remote, { name: "old" }, ["name", "tags"]), {
+      name: "n",
+      tags: { a: ["b"] },
+    });
+    assert.deepEqual(projectInputs(remote, undefined, ["name", "transformations"]), {
+      name: "n",
+      transformations: [],
+    });
   });
 });
