@@ -17,7 +17,8 @@ case "$task" in
     ;;
   lint)
     aep_ensure_node && aep_ensure_dependencies
-    npx eslint . && npx prettier --check .
+    npx eslint .
+    npx prettier --check .
     ;;
   format)
     aep_ensure_node && aep_ensure_dependencies
@@ -26,7 +27,8 @@ case "$task" in
   test)
     aep_ensure_node && aep_ensure_dependencies
     echo "== format and lint" >&2
-    npx prettier --check . && npx eslint .
+    npx prettier --check .
+    npx eslint .
     echo "== build" >&2
     build
     echo "== type-check examples" >&2
