@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
 import { KNOWN_CONNECTION_SPECS, findAuthType } from "./specCatalog";
-import { UNKNOWN, isPlainObject, valueAt, type PlainObject } from "./values";
+import { UNKNOWN, valueAt, type PlainObject } from "./values";
 
 /** A required, non-blank string. */
 export const requiredString = (hint: string) =>
@@ -237,9 +237,4 @@ function toFailures(
 
 function stripPrefix(message: string): string {
   return message.replace(/^must be [^:]*: /, "");
-}
-
-/** Narrowing helper for refinements that run on partially parsed objects. */
-export function asObject(value: unknown): PlainObject {
-  return isPlainObject(value) ? value : {};
 }

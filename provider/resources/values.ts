@@ -15,14 +15,6 @@ export function isPlainObject(value: unknown): value is PlainObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** True when `value`, or anything inside it, is the preview unknown sentinel. */
-export function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (isPlainObject(value)) return Object.values(value).some(containsUnknown);
-  return false;
-}
-
 /** The value at a dotted path (`auth.params`), or undefined. */
 export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   let current = root;
