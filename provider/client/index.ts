@@ -1,82 +1,102 @@
 /**
- * The process-wide entry point the resource providers use: `configure` hands the stack config to
+ * The Adobe client and its process-wide entry point: `configure` hands the stack config to
  * {@link configureClient}; CRUD methods call {@link getClient}. Settings are resolved at first use
- * inside the provider process, never captured into a serialized provider.
+ * inside the provider process, never written to state.
  */
 import { createHash } from "node:crypto";
-import { createAepClient, type AepClientOptions } from "./flowServiceClient";
-import { resolveSettings, type ConfigSource } from "./settings";
+import { catalogEndpoints } from "./catalog";
+import { flowServiceEndpoints } from "./flowService";
+import { resolveSettings, type ConfigSource, type FlowServiceSettings } from "./settings";
+import {
+  createTransport,
+  type AepClientOptions,
+  type ClientScope,
+  type Transport,
+} from "./transport";
 import type { AepClient } from "./types";
 
-export {
-  createAepClient,
-  DEFAULT_MAX_CONCURRENCY,
-  DEFAULT_TIMEOUT_MS,
-  DEFAULT_USER_AGENT,
-  type AepClientOptions,
-} from "./flowServiceClient";
-export {
-  FlowServiceError,
-  parseErrorBody,
-  type FlowServiceErrorInit,
-  type FlowServiceErrorRequest,
-  type FlowServiceErrorResponse,
-} from "./errors";
-export { DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy } from "./retry";
-export {
-  DEFAULT_SCOPES,
-  resolveSettings,
-  SERVICE_PATHS,
-  SETTINGS,
-  SettingsError,
-  type ConfigSource,
-  type FlowServiceSettings,
-} from "./settings";
-export type * from "./types";
+export { FlowServiceError } from "./errors";
+export { SettingsError, type ConfigSource, type FlowServiceSettings } from "./settings";
+export type { AepClientOptions } from "./transport";
+export type { AepClient } from "./types";
 
-interface ClientState {
-  config: ConfigSource | undefined;
-  /** One client per distinct settings, keyed by a hash (no secret in a map key). */
-  clients: Map<string, AepClient>;
-  /** Client options set by tests (fast retries); production uses the defaults. */
-  options: AepClientOptions | undefined;
+/** The client of one org and sandbox over a transport (its token and concurrency limit). */
+function clientOver(transport: Transport, scope: ClientScope): AepClient {
+  const platform = transport.platform(scope);
+  return { ...flowServiceEndpoints(platform), ...catalogEndpoints(platform) };
 }
 
 /**
- * The state lives on `globalThis`, not in module variables: Pulumi may load this module twice in
- * one provider process (once captured by value with a provider, once by `require`), and both
- * copies must share the configuration and the token.
+ * A client for one set of settings, with its own token and concurrency limit. Cheap: got is
+ * loaded, and a token requested, only when the first request is made. Every method rejects with a
+ * {@link FlowServiceError}.
  */
-function state(): ClientState {
-  const key = Symbol.for("pulumi-aep-flow.client-state");
-  const holder = globalThis as typeof globalThis & { [key: symbol]: ClientState | undefined };
-  let current = holder[key];
-  if (!current) {
-    current = { config: undefined, clients: new Map(), options: undefined };
-    holder[key] = current;
+export function createAepClient(
+  settings: FlowServiceSettings,
+  options: AepClientOptions = {},
+): AepClient {
+  return clientOver(createTransport(settings, options), settings);
+}
+
+/** Overrides of the configured org and sandbox, for objects that live elsewhere. */
+export interface ClientScopeOverride {
+  sandboxName?: string | undefined;
+  orgId?: string | undefined;
+}
+
+let config: ConfigSource | undefined;
+/** Client options set by tests (fast retries); production uses the defaults. */
+let options: AepClientOptions | undefined;
+/** One transport per credential and endpoint, so one token; keyed by a hash (no secret in a key). */
+const transports = new Map<string, Transport>();
+/** One client per transport, org and sandbox. */
+const clients = new Map<string, AepClient>();
+
+function hashOf(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex");
+}
+
+function overridden(
+  name: keyof ClientScopeOverride,
+  value: string | undefined,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new TypeError(
+      `getClient: ${name} must be a non-empty string, got ${JSON.stringify(value)}.`,
+    );
   }
-  return current;
+  return value.trim();
 }
 
 /** Stores the config the dynamic provider's `configure` received (`undefined` clears it). */
-export function configureClient(config: ConfigSource | undefined): void {
-  state().config = config;
+export function configureClient(source: ConfigSource | undefined): void {
+  config = source;
 }
 
 /**
  * The client for the current settings (stack config from {@link configureClient}, then the
- * environment). The same settings always give the same client, so every operation of a provider
- * process shares one token and one concurrency limit.
+ * environment), with the sandbox and/or org of `scope` instead of the configured ones. The same
+ * settings and scope always give the same client, and every scope of one credential shares one
+ * token and one concurrency limit.
  * @throws SettingsError when a required setting is missing or malformed.
  */
-export function getClient(): AepClient {
-  const current = state();
-  const { config, clients } = current;
-  const settings = resolveSettings(config, process.env);
-  const key = createHash("sha256").update(JSON.stringify(settings)).digest("hex");
+export function getClient(scope: ClientScopeOverride = {}): AepClient {
+  const { orgId, sandboxName, ...transportSettings } = resolveSettings(config, process.env);
+  const transportKey = hashOf(transportSettings);
+  let transport = transports.get(transportKey);
+  if (!transport) {
+    transport = createTransport(transportSettings, options);
+    transports.set(transportKey, transport);
+  }
+  const target: ClientScope = {
+    orgId: overridden("orgId", scope.orgId) ?? orgId,
+    sandboxName: overridden("sandboxName", scope.sandboxName) ?? sandboxName,
+  };
+  const key = hashOf([transportKey, target.orgId, target.sandboxName]);
   let client = clients.get(key);
   if (!client) {
-    client = createAepClient(settings, current.options);
+    client = clientOver(transport, target);
     clients.set(key, client);
   }
   return client;
@@ -86,9 +106,9 @@ export function getClient(): AepClient {
  * Forgets the stored config and every client (tests only). `options` apply to the clients
  * {@link getClient} builds from then on, e.g. `{ retry: { baseDelayMs: 1, maxDelayMs: 5 } }`.
  */
-export function resetClientForTests(options?: AepClientOptions): void {
-  const current = state();
-  current.config = undefined;
-  current.clients.clear();
-  current.options = options;
+export function resetClientForTests(clientOptions?: AepClientOptions): void {
+  config = undefined;
+  transports.clear();
+  clients.clear();
+  options = clientOptions;
 }

@@ -57,3 +57,53 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   }
   return out;
 }
+
+/** Request headers with the bearer token and cookies replaced, every value as a string. */
+export function redactRequestHeaders(
+  headers: Record<string, unknown> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    out[lower] =
+      lower === "authorization"
+        ? `Bearer ${REDACTED}`
+        : lower === "cookie"
+          ? REDACTED
+          : String(value);
+  }
+  return out;
+}
+
+/** Response headers without `set-cookie` (a session cookie is a credential). */
+export function withoutCookies<T>(headers: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name.toLowerCase() !== "set-cookie"),
+  );
+}
+
+/** A response body with every known secret replaced, kept for debugging. */
+export function redactBody(body: unknown, secrets: readonly string[]): unknown {
+  if (typeof body === "string") return redactText(body, secrets);
+  if (body === undefined || body instanceof Uint8Array) return body;
+  try {
+    return JSON.parse(redactText(JSON.stringify(body), secrets)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of a low-level error that carries nothing but its name, message, code and location. */
+export function redactCause(error: Error, secrets: readonly string[]): Error {
+  const cause = new Error(redactText(error.message, secrets));
+  cause.name = error.name;
+  const source = error as Error & Record<string, unknown>;
+  const target = cause as Error & Record<string, unknown>;
+  for (const key of ["code", "errno", "syscall", "hostname", "address", "port", "event"]) {
+    const value = source[key];
+    if (typeof value === "string" || typeof value === "number") target[key] = value;
+  }
+  cause.stack = redactText(error.stack ?? cause.stack ?? "", secrets);
+  return cause;
+}

@@ -1,10 +1,13 @@
 /**
- * The retry policy of the Adobe client, as data plus the one function got calls to decide each
- * retry (`retry.calculateDelay`). got itself enforces the limit, the methods, the status codes and
- * the network error codes listed here; this module adds what got cannot know: which POSTs may be
- * replayed, and how long to wait.
+ * The retry policy of the Adobe client: which failures may go away on their own (the one
+ * classification behind got's `statusCodes`/`errorCodes` and `FlowServiceError.retryable`), and
+ * the one function got calls to decide each retry (`retry.calculateDelay`). got itself enforces
+ * the limit, the methods, the status codes and the network error codes listed here; this module
+ * adds what got cannot know: which POSTs may be replayed, and how long to wait.
  */
 import type { RequestError, RetryObject } from "got" with { "resolution-mode": "import" };
+import type { AdobeService } from "../services";
+import { FlowServiceError } from "./errors";
 import { safePath } from "./redact";
 
 /** How hard the client retries. Every field is injectable so tests run in milliseconds. */
@@ -44,10 +47,15 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 export type RetryClass = "idempotent" | "create";
 
 /** Statuses worth another attempt: throttling and every 5xx except 501 Not Implemented. */
-export const RETRY_STATUS_CODES: readonly number[] = [
-  429,
-  ...Array.from({ length: 100 }, (_, i) => 500 + i).filter((status) => status !== 501),
-];
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status <= 599 && status !== 501);
+}
+
+/** {@link isRetryableStatus} as the list got's `retry.statusCodes` wants. */
+export const RETRY_STATUS_CODES: readonly number[] = Array.from(
+  { length: 600 },
+  (_, i) => i,
+).filter(isRetryableStatus);
 
 /**
  * Network errors worth another attempt. "socket hang up" surfaces as ECONNRESET; got reports
@@ -64,27 +72,29 @@ export const RETRY_ERROR_CODES: readonly string[] = [
   "EHOSTUNREACH",
 ];
 
-/**
- * Errors raised before a single byte of the request reached the server (DNS and connect). Plain
- * arrays rather than Sets at module scope: Pulumi's closure serializer copies plain data only.
- */
-const NEVER_SENT_CODES: readonly string[] = [
+/** Whether a failure (status 0 for a network error, with its code) may go away on its own. */
+export function isRetryableFailure(status: number, code: string | undefined): boolean {
+  return status === 0 ? RETRY_ERROR_CODES.includes(code ?? "") : isRetryableStatus(status);
+}
+
+/** Errors raised before a single byte of the request reached the server (DNS and connect). */
+const NEVER_SENT_CODES = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
   "ENETUNREACH",
   "EHOSTUNREACH",
-];
+]);
 /** got timeout phases that end before the request is written. */
-const NEVER_SENT_TIMEOUT_EVENTS: readonly string[] = ["lookup", "connect", "secureConnect"];
+const NEVER_SENT_TIMEOUT_EVENTS = new Set(["lookup", "connect", "secureConnect"]);
 
 /** True when the request provably never reached the server, so even a create may be replayed. */
-export function neverReachedServer(error: RequestError): boolean {
+function neverReachedServer(error: RequestError): boolean {
   if (error.response) return false;
-  if (NEVER_SENT_CODES.includes(error.code)) return true;
+  if (NEVER_SENT_CODES.has(error.code)) return true;
   const event = (error as RequestError & { event?: unknown }).event;
   return error.name === "TimeoutError" && typeof event === "string"
-    ? NEVER_SENT_TIMEOUT_EVENTS.includes(event)
+    ? NEVER_SENT_TIMEOUT_EVENTS.has(event)
     : false;
 }
 
@@ -108,7 +118,7 @@ export interface RetryEvent {
 /** Per-request data the client hands got through `options.context`. */
 export interface RequestContext {
   retryClass: RetryClass;
-  service: "flowService" | "catalog" | "ims";
+  service: AdobeService;
   [key: string]: unknown;
 }
 
@@ -140,14 +150,13 @@ export function resolveRetryPolicy(partial: Partial<RetryPolicy> | undefined): R
 export function makeCalculateDelay(
   policy: RetryPolicy,
   random: () => number,
-  isOwnError: (value: unknown) => boolean,
   onRetry: ((event: RetryEvent) => void) | undefined,
 ): (retry: RetryObject) => number {
   return ({ attemptCount, error, retryAfter }) => {
     // A RetryError is the 401 token renewal asking for one immediate replay (afterResponse hook).
     if (error.name === "RetryError") return 1;
     // Our own hooks failed (for example the token request, already retried on its own): final.
-    if (isOwnError(error.cause)) return 0;
+    if (error.cause instanceof FlowServiceError) return 0;
     const context = error.options.context as Partial<RequestContext>;
     // Only an HTTPError is an answer; a timeout while reading a response is a network failure.
     const status = error.name === "HTTPError" ? (error.response?.statusCode ?? 0) : 0;

@@ -143,11 +143,3 @@ export function resolveSettings(
 function stripSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
-
-/** Service roots under the platform URL. */
-export const SERVICE_PATHS = {
-  flowService: "/data/foundation/flowservice",
-  catalog: "/data/foundation/catalog",
-  schemaRegistry: "/data/foundation/schemaregistry",
-  imsToken: "/ims/token/v3",
-} as const;

@@ -1,6 +1,6 @@
 /**
- * The shapes shared by the Flow Service client and the resource providers. The client speaks
- * Flow Service's own vocabulary; the providers never call got directly.
+ * The shapes shared by the Adobe client and the resource providers. The client speaks the
+ * services' own vocabulary; the providers never call got directly.
  */
 
 /** The four Flow Service collections the resources manage, named as their URL path segments. */
@@ -27,15 +27,13 @@ export type FlowServiceObject = Record<string, unknown> & {
   etag: string;
 };
 
-/** List query parameters, as documented for every Flow Service list endpoint. */
+/** List query parameters of a Flow Service list endpoint. */
 export interface ListQuery {
   /** Filters such as `name==My flow` or `flowId==<id>`; several are ANDed. */
   property?: string[];
-  limit?: number;
-  orderby?: string;
 }
 
-/** The client the resource providers use. Implemented over got in `flowServiceClient.ts`. */
+/** The Flow Service calls the resource providers use (implemented in `flowService.ts`). */
 export interface FlowService {
   create(collection: FlowServiceCollection, body: Record<string, unknown>): Promise<IdAndEtag>;
   /** GET by id; `undefined` when Flow Service answers 404. */
@@ -53,14 +51,9 @@ export interface FlowService {
   list(collection: FlowServiceCollection | "runs", query?: ListQuery): Promise<FlowServiceObject[]>;
   /** `POST /flows/{id}/action?op=enable|disable`. */
   flowAction(id: string, op: "enable" | "disable"): Promise<IdAndEtag>;
-  /** `GET /connectionSpecs/{id}` or `/flowSpecs/{id}`; `undefined` when unknown. */
-  getSpec(
-    kind: "connectionSpecs" | "flowSpecs",
-    id: string,
-  ): Promise<Record<string, unknown> | undefined>;
 }
 
-/** The Catalog Service calls behind the `Dataset` resource. */
+/** The Catalog Service calls behind the `Dataset` resource (implemented in `catalog.ts`). */
 export interface CatalogService {
   /** `POST /dataSets`; returns the new dataset id (parsed from Catalog's `["@/dataSets/<id>"]`). */
   createDataset(body: Record<string, unknown>): Promise<string>;

@@ -1,5 +1,6 @@
 // The process-wide accessor used by the resource providers, and the concurrency limiter.
 import assert from "node:assert/strict";
+import nock from "nock";
 import {
   configureClient,
   getClient,
@@ -9,14 +10,21 @@ import {
 } from "../../../provider/client";
 import { createLimiter } from "../../../provider/client/limiter";
 import {
+  CATALOG,
   CLIENT_ID,
+  CLIENT_SECRET,
+  DATASET_ID,
   FIXED_TOKEN,
   FLOW,
   FLOW_ID,
   ETAG_1,
+  IMS,
+  imsToken,
   ORG_ID,
   PLATFORM,
+  platformHeaders,
   platformNoBody,
+  TOKEN_1,
 } from "./helpers";
 
 /** A stack config as `configure` receives it, keyed `aep:<name>`. */
@@ -70,6 +78,92 @@ describe("client: getClient / configureClient", () => {
     assert.notEqual(other, client);
     configureClient(config(complete));
     assert.equal(getClient(), client);
+  });
+
+  describe("getClient(scope)", () => {
+    const OTHER_ORG = "FEDCBA9876543210FEDCBA98@AdobeOrg";
+    const flow = { id: FLOW_ID, etag: ETAG_1 };
+
+    /** A platform scope expecting exactly these org and sandbox headers. */
+    function platformIn(orgId: string, sandboxName: string, token = FIXED_TOKEN): nock.Scope {
+      return nock(PLATFORM, {
+        reqheaders: {
+          ...platformHeaders(token),
+          "x-gw-ims-org-id": orgId,
+          "x-sandbox-name": sandboxName,
+        },
+      });
+    }
+
+    it("sends the overridden sandbox and/or org; the same settings and scope give the same client", async () => {
+      configureClient(config(complete));
+      const configured = getClient();
+      const otherSandbox = getClient({ sandboxName: "staging" });
+      const otherOrg = getClient({ orgId: OTHER_ORG });
+      const both = getClient({ orgId: OTHER_ORG, sandboxName: "staging" });
+      assert.equal(new Set([configured, otherSandbox, otherOrg, both]).size, 4);
+      assert.equal(getClient({}), configured);
+      assert.equal(getClient({ sandboxName: "dev", orgId: ORG_ID }), configured);
+      assert.equal(getClient({ sandboxName: "staging" }), otherSandbox);
+      assert.equal(getClient({ sandboxName: "staging", orgId: OTHER_ORG }), both);
+
+      const path = `${FLOW}/flows/${FLOW_ID}`;
+      const dev = platformIn(ORG_ID, "dev")
+        .get(path)
+        .reply(200, { items: [flow] });
+      const staging = platformIn(ORG_ID, "staging")
+        .get(path)
+        .reply(200, { items: [flow] });
+      const org = platformIn(OTHER_ORG, "dev").delete(path).reply(204);
+      const dataset = platformIn(OTHER_ORG, "staging")
+        .get(`${CATALOG}/dataSets/${DATASET_ID}`)
+        .reply(200, { [DATASET_ID]: { name: "d" } });
+      assert.deepEqual(await configured.get("flows", FLOW_ID), flow);
+      assert.deepEqual(await otherSandbox.get("flows", FLOW_ID), flow);
+      assert.equal(await otherOrg.delete("flows", FLOW_ID), true);
+      assert.deepEqual(await both.getDataset(DATASET_ID), { name: "d" });
+      dev.done();
+      staging.done();
+      org.done();
+      dataset.done();
+    });
+
+    it("every scope of one credential shares one token", async () => {
+      const { "aep:accessToken": _fixed, ...rest } = complete;
+      configureClient(
+        config({
+          ...rest,
+          "aep:imsUrl": IMS,
+          "aep:clientId": CLIENT_ID,
+          "aep:clientSecret": CLIENT_SECRET,
+        }),
+      );
+      const ims = imsToken(TOKEN_1); // one interception: a second token request would fail
+      const path = `${FLOW}/flows/${FLOW_ID}`;
+      const dev = platformIn(ORG_ID, "dev", TOKEN_1)
+        .get(path)
+        .reply(200, { items: [flow] });
+      const staging = platformIn(ORG_ID, "staging", TOKEN_1)
+        .get(path)
+        .reply(200, { items: [flow] });
+      await getClient().get("flows", FLOW_ID);
+      await getClient({ sandboxName: "staging" }).get("flows", FLOW_ID);
+      ims.done();
+      dev.done();
+      staging.done();
+    });
+
+    it("refuses an empty sandbox or org rather than falling back to the configured one", () => {
+      configureClient(config(complete));
+      assert.throws(
+        () => getClient({ sandboxName: " " }),
+        /^TypeError: getClient: sandboxName must be a non-empty string, got " "\.$/,
+      );
+      assert.throws(
+        () => getClient({ orgId: "" }),
+        /^TypeError: getClient: orgId must be a non-empty string, got ""\.$/,
+      );
+    });
   });
 
   it("falls back to environment variables", () => {

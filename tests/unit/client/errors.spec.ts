@@ -2,7 +2,9 @@
 // fields and a message that says what to fix, and no credential ever leaks out of it.
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { FlowServiceError, parseErrorBody } from "../../../provider/client";
+import { FlowServiceError } from "../../../provider/client";
+import { parseErrorBody } from "../../../provider/client/errorBody";
+import { toFlowServiceError } from "../../../provider/client/failures";
 import {
   CATALOG,
   CLIENT_SECRET,
@@ -43,7 +45,7 @@ async function failedPatch(status: number, body: unknown, headers: Record<string
   const error = await rejection(client.patch("flows", FLOW_ID, operations, ETAG_1));
   ims.done();
   api.done();
-  assert.ok(FlowServiceError.is(error), `not a FlowServiceError: ${String(error)}`);
+  assert.ok(error instanceof FlowServiceError, `not a FlowServiceError: ${String(error)}`);
   return error;
 }
 
@@ -99,7 +101,7 @@ describe("client: errors", () => {
         });
       const { client } = noRetryClient();
       const error = await rejection(client.delete("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.code, "FLOW-2120-403");
       assert.equal(error.requestId, "req-403");
       assert.equal(
@@ -144,7 +146,7 @@ describe("client: errors", () => {
         .reply(401, { error_code: "401013", message: "Oauth token is not valid" });
       const { client } = testClient(fixedTokenSettings(), { retry: { limit: 0 } });
       const error = await rejection(client.get("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.code, "401013");
       assert.equal(error.adobeMessage, "Oauth token is not valid");
       api.done();
@@ -192,7 +194,7 @@ describe("client: errors", () => {
       const { client } = noRetryClient();
       const first = await rejection(client.updateDataset(DATASET_ID, { name: "x" }));
       const second = await rejection(client.updateDataset(DATASET_ID, { name: "y" }));
-      assert.ok(FlowServiceError.is(first) && FlowServiceError.is(second));
+      assert.ok(first instanceof FlowServiceError && second instanceof FlowServiceError);
       assert.equal(first.message, `Dataset name must be unique (400) PATCH ${path}.`);
       assert.equal(second.code, "CAT-1004-400");
       assert.equal(second.message, `Invalid schemaRef (400 CAT-1004-400) PATCH ${path}.`);
@@ -251,7 +253,7 @@ describe("client: errors", () => {
         .replyWithError(networkError("ECONNREFUSED", "connect ECONNREFUSED 192.0.2.1:443"));
       const { client } = testClient(undefined, { retry: { limit: 1 } });
       const error = await rejection(client.get("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 0);
       assert.equal(error.code, "ECONNREFUSED");
       assert.equal(error.requestId, undefined);
@@ -275,7 +277,7 @@ describe("client: errors", () => {
         .reply(201, { id: CONNECTION_ID }, { "x-request-id": "req-shape" });
       const { client } = noRetryClient();
       const error = await rejection(client.create("connections", { name: "c" }));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 201);
       assert.equal(error.code, "UNEXPECTED_RESPONSE");
       assert.equal(
@@ -292,7 +294,7 @@ describe("client: errors", () => {
       const api = platformNoBody().get(flowPath).reply(200, "<html>login page</html>");
       const { client } = noRetryClient();
       const error = await rejection(client.get("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 200);
       assert.equal(error.code, "UNEXPECTED_RESPONSE");
       assert.match(error.message, /^Flow Service answered with a body that is not JSON/);
@@ -327,7 +329,7 @@ describe("client: errors", () => {
       const api2 = platformNoBody(TOKEN_2).get(flowPath).reply(401, echo);
       const { client } = testClient();
       const error = await rejection(client.get("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assertClean(error, [TOKEN_1, TOKEN_2, CLIENT_SECRET]);
       assert.equal(
         error.adobeMessage,
@@ -374,6 +376,50 @@ describe("client: errors", () => {
       ims.done();
     });
 
+    it("a 2xx answer of the wrong shape echoing the token leaks it nowhere", async () => {
+      const ims = imsToken(TOKEN_1);
+      // Not `Bearer <token>` nor `access_token=<token>`: only the list of secrets can catch it.
+      const api = platformJson()
+        .post(`${FLOW}/connections`, { name: "c" })
+        .reply(201, { id: CONNECTION_ID, echo: TOKEN_1 });
+      const { client } = noRetryClient();
+      const error = await rejection(client.create("connections", { name: "c" }));
+      assert.ok(error instanceof FlowServiceError);
+      assert.equal(error.code, "UNEXPECTED_RESPONSE");
+      assert.equal(
+        error.message,
+        `Flow Service answered without the expected {id, etag} (body: {"id":"${CONNECTION_ID}",` +
+          `"echo":"[REDACTED]"}) (201 UNEXPECTED_RESPONSE) POST ${FLOW}/connections.`,
+      );
+      assert.deepEqual(error.response?.body, { id: CONNECTION_ID, echo: "[REDACTED]" });
+      assertClean(error, [TOKEN_1]);
+      ims.done();
+      api.done();
+    });
+
+    it("a 2xx answer of the wrong shape keeps no set-cookie header", async () => {
+      const ims = imsToken();
+      const api = platformNoBody()
+        .get(flowPath)
+        .reply(
+          200,
+          { items: [{ id: FLOW_ID }] },
+          {
+            "set-cookie": "session=abc0123456789; HttpOnly",
+            "x-request-id": "req-cookie",
+          },
+        );
+      const { client } = noRetryClient();
+      const error = await rejection(client.get("flows", FLOW_ID));
+      assert.ok(error instanceof FlowServiceError);
+      assert.equal(error.code, "UNEXPECTED_RESPONSE");
+      assert.equal(error.response?.headers["x-request-id"], "req-cookie");
+      assert.equal(error.response?.headers["set-cookie"], undefined);
+      assertClean(error, ["abc0123456789"]);
+      ims.done();
+      api.done();
+    });
+
     it("a network error message carrying a token is scrubbed", async () => {
       const ims = imsToken(TOKEN_1);
       const api = platformNoBody(TOKEN_1)
@@ -381,7 +427,7 @@ describe("client: errors", () => {
         .replyWithError(networkError("EPROTO", `proxy refused Authorization: Bearer ${TOKEN_1}`));
       const { client } = testClient();
       const error = await rejection(client.get("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 0);
       assert.equal(error.code, "EPROTO");
       assertClean(error, [TOKEN_1]);
@@ -390,24 +436,41 @@ describe("client: errors", () => {
     });
   });
 
-  it("FlowServiceError.is recognises errors from another copy of the module", () => {
+  it("a failed request naming no known service is a TypeError, not labelled Flow Service", () => {
+    const gotError = Object.assign(new Error("Response code 500"), {
+      name: "HTTPError",
+      options: { method: "GET", url: new URL(`https://x.test${flowPath}`), context: {} },
+    });
+    assert.throws(
+      () => toFlowServiceError(gotError as never, { fixedToken: false, secrets: () => [] }),
+      /^TypeError: Unknown Adobe service undefined: expected one of ims, flowService, catalog, schemaRegistry, dataPrep/,
+    );
+  });
+
+  it("FlowServiceError keeps no bearer token, cookie or set-cookie of what it is given", () => {
     const error = new FlowServiceError("boom", {
       status: 500,
       method: "GET",
       path: "/x",
       retryable: true,
-    });
-    assert.ok(FlowServiceError.is(error));
-    assert.ok(error instanceof Error);
-    const foreign = Object.defineProperty(
-      new Error("x"),
-      Symbol.for("pulumi-aep-flow.FlowServiceError"),
-      {
-        value: true,
+      request: {
+        method: "GET",
+        path: "/x",
+        headers: { Authorization: `Bearer ${TOKEN_1}`, Cookie: "s=1", "x-api-key": "key" },
       },
-    );
-    assert.ok(FlowServiceError.is(foreign));
-    assert.ok(!FlowServiceError.is(new Error("x")));
-    assert.ok(!FlowServiceError.is(undefined));
+      response: {
+        statusCode: 500,
+        headers: { "Set-Cookie": ["s=2"], "x-request-id": "req" },
+        body: "",
+      },
+    });
+    assert.ok(error instanceof Error);
+    assert.deepEqual(error.request?.headers, {
+      authorization: "Bearer [REDACTED]",
+      cookie: "[REDACTED]",
+      "x-api-key": "key",
+    });
+    assert.deepEqual(error.response?.headers, { "x-request-id": "req" });
+    assert.equal(error.attempts, 1);
   });
 });

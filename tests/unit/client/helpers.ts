@@ -3,12 +3,12 @@
 import nock from "nock";
 import {
   createAepClient,
-  DEFAULT_SCOPES,
   type AepClient,
   type AepClientOptions,
   type FlowServiceSettings,
-  type RetryEvent,
 } from "../../../provider/client";
+import type { RetryEvent } from "../../../provider/client/retry";
+import { DEFAULT_SCOPES } from "../../../provider/client/settings";
 
 export const PLATFORM = "https://platform.example.test";
 export const IMS = "https://ims.example.test";

@@ -2,8 +2,14 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_RETRY_POLICY, FlowServiceError } from "../../../provider/client";
-import { backoffDelay, resolveRetryPolicy } from "../../../provider/client/retry";
+import { FlowServiceError } from "../../../provider/client";
+import {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  isRetryableFailure,
+  resolveRetryPolicy,
+  RETRY_STATUS_CODES,
+} from "../../../provider/client/retry";
 import {
   CATALOG,
   CONNECTION_ID,
@@ -35,6 +41,22 @@ describe("client: retries", () => {
         maxDelayMs: 30_000,
         maxRetryAfterMs: 60_000,
       });
+    });
+
+    it("classifies 429, every 5xx but 501 and transient network errors as retryable", () => {
+      assert.deepEqual(RETRY_STATUS_CODES, [
+        429,
+        500,
+        ...Array.from({ length: 98 }, (_, i) => 502 + i),
+      ]);
+      assert.deepEqual(
+        [429, 500, 501, 503, 599, 400, 404, 412].map((status) =>
+          isRetryableFailure(status, undefined),
+        ),
+        [true, true, false, true, true, false, false, false],
+      );
+      assert.equal(isRetryableFailure(0, "ECONNRESET"), true);
+      assert.equal(isRetryableFailure(0, "EPROTO"), false);
     });
 
     it("backs off exponentially with equal jitter, capped at maxDelayMs", () => {
@@ -149,7 +171,7 @@ describe("client: retries", () => {
     const api = platformNoBody().get(flowPath).reply(501, { errorMessage: "not implemented" });
     const { client, retries } = testClient();
     const error = await rejection(client.get("flows", FLOW_ID));
-    assert.ok(FlowServiceError.is(error));
+    assert.ok(error instanceof FlowServiceError);
     assert.equal(error.status, 501);
     assert.equal(error.attempts, 1);
     assert.equal(error.retryable, false);
@@ -165,7 +187,7 @@ describe("client: retries", () => {
       .reply(400, { type: "https://ns.adobe.com/aep/errors/FLOW-1413-400", title: "Bad" });
     const { client, retries } = testClient();
     const error = await rejection(client.create("connections", body));
-    assert.ok(FlowServiceError.is(error));
+    assert.ok(error instanceof FlowServiceError);
     assert.equal(error.status, 400);
     assert.deepEqual(retries, []);
     ims.done();
@@ -182,7 +204,7 @@ describe("client: retries", () => {
       .reply(502, { errorMessage: "bad gateway" }, { "x-request-id": "req-last" });
     const { client, retries } = testClient(undefined, { retry: { limit: 2 } });
     const error = await rejection(client.get("flows", FLOW_ID));
-    assert.ok(FlowServiceError.is(error));
+    assert.ok(error instanceof FlowServiceError);
     assert.equal(error.status, 502);
     assert.equal(error.attempts, 3);
     assert.equal(error.retryable, true);
@@ -259,7 +281,7 @@ describe("client: retries", () => {
         .replyWithError(networkError("ECONNRESET", "socket hang up"));
       const { client } = testClient(undefined, { retry: { limit: 1 } });
       const error = await rejection(client.get("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 0);
       assert.equal(error.code, "ECONNRESET");
       assert.equal(error.retryable, true);
@@ -277,7 +299,7 @@ describe("client: retries", () => {
         .reply(500, { errorMessage: "x" });
       const { client, retries } = testClient();
       const error = await rejection(client.create("connections", body));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 500);
       assert.equal(error.attempts, 1);
       assert.deepEqual(retries, []);
@@ -292,7 +314,7 @@ describe("client: retries", () => {
         .replyWithError(networkError("ECONNRESET", "socket hang up"));
       const { client, retries } = testClient();
       const error = await rejection(client.create("flows", body));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 0);
       assert.equal(error.code, "ECONNRESET");
       assert.deepEqual(retries, []);
@@ -345,7 +367,7 @@ describe("client: retries", () => {
       const api = platformJson().post(`${CATALOG}/dataSets`, body).reply(503, { message: "busy" });
       const { client, retries } = testClient();
       const error = await rejection(client.createDataset(body));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 503);
       assert.deepEqual(retries, []);
       ims.done();
@@ -442,7 +464,7 @@ describe("client: retries", () => {
       const settings = { ...fixedTokenSettings(), platformUrl: url };
       const { client, retries } = testClient(settings, { timeoutMs: 50 });
       const error = await rejection(client.create("connections", body));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 0);
       assert.equal(error.code, "ETIMEDOUT");
       assert.equal(error.retryable, true);

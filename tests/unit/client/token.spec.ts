@@ -190,7 +190,7 @@ describe("client: access token", () => {
       .reply(401, invalidToken, { "x-request-id": "req-401" });
     const { client } = testClient();
     const error = await rejection(client.get("flows", FLOW_ID));
-    assert.ok(FlowServiceError.is(error));
+    assert.ok(error instanceof FlowServiceError);
     assert.equal(error.status, 401);
     assert.equal(error.code, "401013");
     assert.equal(
@@ -223,7 +223,7 @@ describe("client: access token", () => {
         .reply(401, invalidToken, { "x-request-id": "req-1" });
       const { client } = testClient(fixedTokenSettings());
       const error = await rejection(client.get("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.status, 401);
       assert.equal(error.attempts, 1);
       assert.equal(
@@ -271,7 +271,7 @@ describe("client: access token", () => {
         [1, 2, 3].map(() => rejection(client.get("flows", FLOW_ID))),
       );
       for (const error of errors) {
-        assert.ok(FlowServiceError.is(error));
+        assert.ok(error instanceof FlowServiceError);
         assert.equal(error.code, "invalid_scope");
         assert.match(error.message, /Check the OAuth scopes `aep:scopes` \(AEP_SCOPES\)\.$/);
       }
@@ -309,7 +309,7 @@ describe("client: access token", () => {
       const ims = imsScope().post("/ims/token/v3", TOKEN_FORM).reply(200, { token_type: "bearer" });
       const { client } = testClient();
       const error = await rejection(client.get("flows", FLOW_ID));
-      assert.ok(FlowServiceError.is(error));
+      assert.ok(error instanceof FlowServiceError);
       assert.equal(error.code, "UNEXPECTED_RESPONSE");
       assert.equal(
         error.message,
