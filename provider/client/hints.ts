@@ -4,6 +4,7 @@
  * never by their value.
  */
 import type { AdobeServiceInfo } from "../services";
+import { NEVER_SENT_CODES } from "./retry";
 import { SETTINGS, type FlowServiceSettings } from "./settings";
 
 export interface HintInput {
@@ -21,14 +22,6 @@ function setting(key: keyof FlowServiceSettings): string {
   return `\`${SETTINGS[key].config}\` (${SETTINGS[key].env})`;
 }
 
-const UNREACHABLE_HOST_CODES = [
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ECONNREFUSED",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-];
-
 /** The hint appended to an error message, or "" when there is nothing useful to say. */
 export function hintFor({
   service,
@@ -42,7 +35,8 @@ export function hintFor({
   const urlSetting = origin === "ims" ? setting("imsUrl") : setting("platformUrl");
   if (status === 0) {
     if (code === "ETIMEDOUT") return `Adobe did not answer in time; try again later.`;
-    if (UNREACHABLE_HOST_CODES.includes(code ?? "")) {
+    // The host could not be reached at all: more likely a wrong URL than a passing outage.
+    if (NEVER_SENT_CODES.has(code ?? "")) {
       return `Check ${urlSetting} and the network connection.`;
     }
     return `The connection failed; try again later, and check ${urlSetting} if it persists.`;

@@ -78,7 +78,7 @@ export function isRetryableFailure(status: number, code: string | undefined): bo
 }
 
 /** Errors raised before a single byte of the request reached the server (DNS and connect). */
-const NEVER_SENT_CODES = new Set([
+export const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
