@@ -3,9 +3,9 @@
  * CI jobs that run the emulator as a separate process.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isPlainObject } from "../resources/values";
 import { adminError } from "./errors";
 import { assertCollection, type Emulator } from "./emulator";
-import { isPlainObject } from "./jsonSchema";
 import type { Collection, FaultSpec } from "./types";
 
 /** Where the admin API is mounted. */

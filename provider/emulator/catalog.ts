@@ -4,9 +4,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isPlainObject } from "../resources/values";
 import { catalogError } from "./errors";
 import { actorOf } from "./gateway";
-import { isPlainObject } from "./jsonSchema";
 import { ADOBE_SERVICES } from "../services";
 import type { KindContext } from "./kinds/kind";
 import type { ServiceRoutes } from "./routes";

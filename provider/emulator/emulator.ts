@@ -2,11 +2,11 @@
  * The emulator's state and the operations behind both the programmatic handle and the admin API:
  * store, clock, specs, faults, request log, out-of-band changes.
  */
+import { isPlainObject } from "../resources/values";
 import { bumpVersion } from "./catalog";
 import { EmulatorClock } from "./clock";
 import { FaultRegistry } from "./faults";
 import type { Credentials } from "./gateway";
-import { isPlainObject } from "./jsonSchema";
 import type { KindContext } from "./kinds/kind";
 import { RequestLog } from "./requestLog";
 import { produceDueRuns } from "./runs";

@@ -5,8 +5,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { isPlainObject } from "../resources/values";
 import { contentTypeError, flowError, gatewayError, imsError, type ApiError } from "./errors";
-import { isPlainObject } from "./jsonSchema";
 import type { Actor, KindContext } from "./kinds/kind";
 
 /** Token lifetime IMS reports in `expires_in` (seconds, about 24 h). */

@@ -4,10 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isPlainObject } from "../resources/values";
 import { ADOBE_SERVICES } from "../services";
 import { badRequest, flowError, notFound, versionMismatch } from "./errors";
 import { actorOf } from "./gateway";
-import { isPlainObject } from "./jsonSchema";
 import { assertRequired, type Actor, type InstanceKind, type KindContext } from "./kinds/kind";
 import { listResponse, type QueryParams } from "./listQuery";
 import { applyOperations, parsePatchBody, type PatchOperation } from "./patch";

@@ -2,6 +2,7 @@
  * Public types of the Flow Service emulator, re-exported by `pulumi-aep-flow/emulator`. They live
  * apart from `index.ts` so the emulator's own modules can import them without a cycle.
  */
+import type { FlowServiceCollection } from "../client/types";
 
 /** How {@link startEmulator} sets the emulator up. Every field is optional. */
 export interface EmulatorOptions {
@@ -58,19 +59,21 @@ export interface RequestLogEntry {
   status: number;
 }
 
-/** The stateful collections the emulator stores (Flow Service instances plus Catalog datasets). */
-export type Collection =
-  "connections" | "sourceConnections" | "targetConnections" | "flows" | "runs" | "dataSets";
+/**
+ * The stateful collections the emulator stores: the Flow Service collections the provider
+ * manages, plus the flow runs and Catalog datasets.
+ */
+export type Collection = FlowServiceCollection | "runs" | "dataSets";
 
-/** Every collection name, in a stable order. */
-export const COLLECTIONS: readonly Collection[] = [
-  "connections",
-  "sourceConnections",
-  "targetConnections",
-  "flows",
-  "runs",
-  "dataSets",
-];
+/** Every collection name, in a stable order (a Record, so the compiler checks none is missing). */
+export const COLLECTIONS = Object.keys({
+  connections: true,
+  sourceConnections: true,
+  targetConnections: true,
+  flows: true,
+  runs: true,
+  dataSets: true,
+} satisfies Record<Collection, true>) as readonly Collection[];
 
 /** A running emulator, as {@link startEmulator} resolves it. */
 export interface EmulatorHandle {
