@@ -51,9 +51,14 @@ export interface RequestLogEntry {
   /** URL path without the query string. */
   path: string;
   query: Record<string, string | string[]>;
-  /** Lower-case header names; the Authorization value and the token request's secret are redacted. */
+  /** Lower-case header names; the Authorization value reads `Bearer [REDACTED]`. */
   headers: Record<string, string>;
-  /** The parsed body (JSON, or the token request's form fields), when there was one. */
+  /**
+   * The parsed body (JSON, or the token request's form fields), when there was one, with every
+   * credential reading `[REDACTED]`: the token request's `client_secret`, the auth params the
+   * connection specs mark secret (`format: password`) in a body and in JSON Patch values, and a
+   * text body the emulator did not parse.
+   */
   body?: unknown;
   /** Status sent back; `0` when the connection was dropped by a fault. */
   status: number;
@@ -98,9 +103,12 @@ export interface EmulatorHandle {
   editOutOfBand(collection: Collection, id: string, changes: Record<string, unknown>): void;
   /** Out-of-band delete (no referential checks). Throws when the object does not exist. */
   deleteOutOfBand(collection: Collection, id: string): void;
-  /** every stored object of a collection (all orgs/sandboxes), as stored (unmasked), for assertions */
+  /**
+   * Every stored object of a collection (all orgs/sandboxes), as stored, secrets unmasked, for a
+   * test's assertions; the admin API's `GET /__emulator/objects/<collection>` redacts them.
+   */
   objects(collection: Collection): Record<string, unknown>[];
-  /** requests received since start/reset (auth header values redacted) */
+  /** Requests received since start/reset, credentials redacted (see {@link RequestLogEntry}). */
   requests(): RequestLogEntry[];
   clearRequests(): void;
 }

@@ -2,9 +2,10 @@
  * Base connections (`/connections`): one source account's credentials, validated against the
  * connection spec's authSpec and masked on the way out.
  */
-import { isPlainObject, valueAt } from "../../resources/values";
+import { valueAt } from "../../resources/values";
 import { badRequest, flowError } from "../errors";
 import { secretProperties, type SchemaSubset } from "../jsonSchema";
+import { maskAuthParams } from "../secrets";
 import type { JsonObject } from "../store";
 import {
   assertMatchesSchema,
@@ -69,18 +70,7 @@ export const connectionsKind: InstanceKind = {
   },
 
   present(object, context) {
-    const secrets = secretProperties(authSchemaOf(object, context));
-    const params = valueAt(object, ["auth", "params"]);
-    if (secrets.length === 0 || !isPlainObject(params)) {
-      return object;
-    }
-    const masked = Object.fromEntries(
-      Object.entries(params).map(([key, value]) => [
-        key,
-        secrets.includes(key) ? SECRET_MASK : value,
-      ]),
-    );
-    return { ...object, auth: { ...(object.auth as JsonObject), params: masked } };
+    return maskAuthParams(object, secretProperties(authSchemaOf(object, context)), SECRET_MASK);
   },
 };
 
