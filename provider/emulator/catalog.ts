@@ -1,6 +1,7 @@
 /**
- * The slice of Catalog Service a sources workflow touches: datasets. Catalog answers in its own
- * style: ids are 24 hex digits, writes return `["@/dataSets/<id>"]`, reads are keyed by id.
+ * The slice of Catalog Service a sources workflow touches: datasets (Catalog API reference,
+ * https://developer.adobe.com/experience-platform-apis/references/catalog/). Catalog answers in its
+ * own style: ids are 24 hex digits, writes return `["@/dataSets/<id>"]`, reads are keyed by id.
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";

@@ -1,6 +1,7 @@
 /**
- * Flow Service's routes, mounted under `/data/foundation/flowservice`: the four instance
- * collections (one generic handler), runs, explore/test, and the read-only specs.
+ * Flow Service's routes, mounted under its base path: the four instance collections (one generic
+ * handler), runs, explore/test, and the read-only specs, as the Flow Service API reference
+ * (https://developer.adobe.com/experience-platform-apis/references/flow-service/) describes them.
  */
 import type { FastifyInstance } from "fastify";
 import { flowError, notFound } from "./errors";

@@ -84,8 +84,10 @@ function newAccessToken(clientId: string, now: number): string {
  * The gateway checks, in the order they are reported: token present (403010), API key present
  * (403000), token valid and unexpired on the emulator clock (401013), API key equal to the token's
  * client id (403003), org header (400003), then Flow Service's own sandbox check (2105).
- * The sandbox header is required (the reference conflicts: one page defaults to `prod`, the error
- * catalogue has `2105-400`); requiring it catches clients that forget it.
+ * The sandbox header is required. Adobe's pages disagree (the destinations guides let a missing
+ * header mean `prod`; the Flow Service error messages,
+ * https://experienceleague.adobe.com/en/docs/experience-platform/sources/errors/flow-service-errors,
+ * list `2105-400` for it); requiring it catches clients that forget it.
  */
 export function authenticate(request: FastifyRequest, context: KindContext): Actor {
   const authorization = header(request, "authorization");

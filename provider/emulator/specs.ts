@@ -1,6 +1,7 @@
 /**
  * Seed data: the connection specs and flow spec the emulator serves and validates against. IDs,
- * names, types and schema rules are Adobe's (Mailchimp sources, Data Lake target, RestStorageToAEP);
+ * names, types and schema rules are Adobe's (Mailchimp sources, Data Lake target, RestStorageToAEP,
+ * as in https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign);
  * the descriptions and UI attributes are the emulator's own, trimmed to what a sources workflow reads.
  */
 import { connectionSpecIds, flowSpecIds } from "../resources/specCatalog";

@@ -1,7 +1,8 @@
 /**
  * Shared helpers of the emulator contract tests: raw HTTP over Node's global fetch (so the tests
  * do not depend on the package's client), an authenticated caller, and Adobe-shaped fixtures taken
- * from the Mailchimp Campaign tutorial.
+ * from the Mailchimp Campaign tutorial
+ * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
  */
 import assert from "node:assert/strict";
 import type { EmulatorHandle } from "../../provider/emulator";

@@ -25,6 +25,11 @@ interface StoredConnection {
   auth: { params: Record<string, unknown> };
 }
 
+/** The {@link summary} of a logged call made with the test's token. */
+function logged(method: string, path: string, status: number, body: unknown) {
+  return { method, path, query: {}, body, status, authorization: `Bearer ${REDACTED}` };
+}
+
 function basicAuth(params: Record<string, unknown>): Record<string, unknown> {
   return { specName: "Basic Authentication", params };
 }
@@ -87,57 +92,27 @@ describe("emulator: no credential in the request log or the admin API", () => {
     assert.equal(refused.status, 400);
 
     const log = emulator.requests();
+    const path = `${CONNECTIONS}/${created.id}`;
     assert.deepEqual(log.map(summary), [
-      {
-        method: "POST",
-        path: CONNECTIONS,
-        query: {},
-        body: basicAuthConnection({
-          auth: basicAuth({
-            authorizationTestUrl: TEST_URL,
-            username: "mailchimp-user",
-            password: REDACTED,
-          }),
+      logged("POST", CONNECTIONS, 201, {
+        ...basicAuthConnection(),
+        auth: basicAuth({
+          authorizationTestUrl: TEST_URL,
+          username: "mailchimp-user",
+          password: REDACTED,
         }),
-        status: 201,
-        authorization: `Bearer ${REDACTED}`,
-      },
-      {
-        method: "PATCH",
-        path: `${CONNECTIONS}/${created.id}`,
-        query: {},
-        body: [
-          { op: "replace", path: "/auth/params/password", value: REDACTED },
-          { op: "replace", path: "/name", value: "Renamed" },
-        ],
-        status: 200,
-        authorization: `Bearer ${REDACTED}`,
-      },
-      {
-        method: "PATCH",
-        path: `${CONNECTIONS}/${created.id}`,
-        query: {},
-        body: [
-          { op: "replace", path: "/auth/params", value: { username: "u2", password: REDACTED } },
-        ],
-        status: 200,
-        authorization: `Bearer ${REDACTED}`,
-      },
-      {
-        method: "PATCH",
-        path: `${CONNECTIONS}/${created.id}`,
-        query: {},
-        body: [
-          {
-            op: "replace",
-            path: "/auth",
-            value: basicAuth({ username: "u3", password: REDACTED }),
-          },
-          { op: "add", path: "/auth/params/password/0", value: REDACTED },
-        ],
-        status: 400,
-        authorization: `Bearer ${REDACTED}`,
-      },
+      }),
+      logged("PATCH", path, 200, [
+        { op: "replace", path: "/auth/params/password", value: REDACTED },
+        { op: "replace", path: "/name", value: "Renamed" },
+      ]),
+      logged("PATCH", path, 200, [
+        { op: "replace", path: "/auth/params", value: { username: "u2", password: REDACTED } },
+      ]),
+      logged("PATCH", path, 400, [
+        { op: "replace", path: "/auth", value: basicAuth({ username: "u3", password: REDACTED }) },
+        { op: "add", path: "/auth/params/password/0", value: REDACTED },
+      ]),
     ]);
     assertNoCredential(log);
     const overHttp = await admin("GET", "/requests");

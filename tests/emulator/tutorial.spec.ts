@@ -1,6 +1,7 @@
 /**
  * The Mailchimp Campaign tutorial, step by step, as Adobe documents it: base connection → explore →
- * source connection → dataset → Data Lake target → flow → runs → update → disable/enable → delete.
+ * source connection → dataset → Data Lake target → flow → runs → update → disable/enable → delete
+ * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
  */
 import assert from "node:assert/strict";
 import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
