@@ -1,11 +1,12 @@
 /**
  * The admin API under `/__emulator` (no authentication): the handle's operations over HTTP, for
- * CI jobs that run the emulator as a separate process.
+ * CI jobs that run the emulator as a separate process. Objects and logged requests come back with
+ * their credentials redacted, since such jobs print them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isPlainObject } from "../resources/values";
 import { adminError } from "./errors";
 import { assertCollection, type Emulator } from "./emulator";
-import { isPlainObject } from "./jsonSchema";
 import type { Collection, FaultSpec } from "./types";
 
 /** Where the admin API is mounted. */
@@ -35,7 +36,9 @@ export function registerAdminRoutes(app: FastifyInstance, emulator: Emulator): v
   });
 
   app.get("/objects/:collection", async (request: ObjectRequest) =>
-    guard(() => emulator.objects(checkedCollection(request.params.collection))),
+    guard(() => emulator.objects(checkedCollection(request.params.collection))).map((object) =>
+      emulator.redacted(object),
+    ),
   );
   app.patch("/objects/:collection/:id", async (request: ObjectRequest) => {
     const { collection, id } = request.params;
@@ -47,7 +50,7 @@ export function registerAdminRoutes(app: FastifyInstance, emulator: Emulator): v
     if (edited === undefined) {
       throw adminError(404, `No ${collection} object with id ${id}.`);
     }
-    return edited;
+    return emulator.redacted(edited);
   });
   app.delete("/objects/:collection/:id", async (request: ObjectRequest, reply) => {
     const { collection, id } = request.params;

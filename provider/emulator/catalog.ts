@@ -1,17 +1,17 @@
 /**
- * The slice of Catalog Service a sources workflow touches: datasets. Catalog answers in its own
- * style: ids are 24 hex digits, writes return `["@/dataSets/<id>"]`, reads are keyed by id.
+ * The slice of Catalog Service a sources workflow touches: datasets (Catalog API reference,
+ * https://developer.adobe.com/experience-platform-apis/references/catalog/). Catalog answers in its
+ * own style: ids are 24 hex digits, writes return `["@/dataSets/<id>"]`, reads are keyed by id.
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isPlainObject } from "../resources/values";
 import { catalogError } from "./errors";
 import { actorOf } from "./gateway";
-import { isPlainObject } from "./jsonSchema";
+import { ADOBE_SERVICES } from "../services";
 import type { KindContext } from "./kinds/kind";
+import type { ServiceRoutes } from "./routes";
 import type { JsonObject } from "./store";
-
-/** Path prefix of Catalog Service on the platform gateway. */
-export const CATALOG_BASE = "/data/foundation/catalog";
 
 /** Members a PATCH may change (merged into the dataset). */
 const PATCHABLE = ["name", "description", "tags"];
@@ -24,7 +24,13 @@ type DataSetRequest = FastifyRequest<{
   Querystring: Record<string, string | undefined>;
 }>;
 
-export function registerCatalogRoutes(app: FastifyInstance, context: KindContext): void {
+export const catalogRoutes: ServiceRoutes = {
+  register: registerCatalogRoutes,
+  notFound: (method, path) =>
+    catalogError(404, "Not Found", `No resource is served at ${method} ${path}.`),
+};
+
+function registerCatalogRoutes(app: FastifyInstance, context: KindContext): void {
   const existing = (request: DataSetRequest): JsonObject => {
     const dataSet = context.store.get("dataSets", actorOf(request).scope, request.params.id);
     if (dataSet === undefined) {
@@ -56,7 +62,7 @@ export function registerCatalogRoutes(app: FastifyInstance, context: KindContext
       ...pick(body, ["fileDescription", "enableErrorDiagnostics"]),
     };
     context.store.put("dataSets", actor.scope, dataSet);
-    reply.code(201).header("location", `${CATALOG_BASE}/dataSets/${id}`);
+    reply.code(201).header("location", `${ADOBE_SERVICES.catalog.basePath}/dataSets/${id}`);
     return reference(id);
   });
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `aep-flow-emulator` (also `npm run emulator -- ...`): runs the emulator in the foreground until
- * SIGINT/SIGTERM and prints `listening on <url>` once it accepts requests.
+ * SIGINT/SIGTERM and prints `listening on <url>` once it accepts requests (then, with `--state`,
+ * that the state file holds credentials unmasked).
  */
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
@@ -70,6 +71,12 @@ async function main(): Promise<void> {
   }
   const emulator = await startEmulator(options);
   process.stdout.write(`listening on ${emulator.url}\n`);
+  if (options.stateFile !== undefined) {
+    // The one place credentials stay in clear, so that a restarted emulator still has them.
+    process.stdout.write(
+      `state file ${options.stateFile} holds credentials unmasked (the request log and admin API redact them): keep it out of version control\n`,
+    );
+  }
   const stop = (): void => {
     emulator.close().then(
       () => process.exit(0),

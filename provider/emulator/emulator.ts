@@ -2,14 +2,15 @@
  * The emulator's state and the operations behind both the programmatic handle and the admin API:
  * store, clock, specs, faults, request log, out-of-band changes.
  */
+import { isPlainObject } from "../resources/values";
 import { bumpVersion } from "./catalog";
 import { EmulatorClock } from "./clock";
 import { FaultRegistry } from "./faults";
 import type { Credentials } from "./gateway";
-import { isPlainObject } from "./jsonSchema";
 import type { KindContext } from "./kinds/kind";
 import { RequestLog } from "./requestLog";
 import { produceDueRuns } from "./runs";
+import { maskAuthParams, REDACTED, secretAuthParams } from "./secrets";
 import { seedConnectionSpecs, seedFlowSpecs } from "./specs";
 import { newEtag, Store, type JsonObject } from "./store";
 import { COLLECTIONS, type Collection, type EmulatorOptions } from "./types";
@@ -24,7 +25,9 @@ export class Emulator implements KindContext {
   readonly connectionSpecs = seedConnectionSpecs();
   readonly flowSpecs = seedFlowSpecs();
   readonly faults = new FaultRegistry();
-  readonly requestLog = new RequestLog();
+  /** The auth params the seeded specs mark secret, which the request log and admin API redact. */
+  readonly secretAuthParams = secretAuthParams(this.connectionSpecs);
+  readonly requestLog = new RequestLog(this.secretAuthParams);
   readonly credentials: Credentials;
 
   constructor(options: EmulatorOptions) {
@@ -65,6 +68,11 @@ export class Emulator implements KindContext {
     this.catchUp();
     this.commit();
     return this.store.entries(collection).map((entry) => entry.object);
+  }
+
+  /** An object as the admin API shows it: secret auth params redacted. */
+  redacted(object: JsonObject): JsonObject {
+    return maskAuthParams(object, this.secretAuthParams, REDACTED);
   }
 
   /** Deep-merges `changes` as the AEP UI would save them; returns the object, or undefined when absent. */

@@ -61,7 +61,8 @@ export interface ProblemReport {
 
 /**
  * Flow Service's problem format: `type` ends in `FLOW-<code>-<status>`, and the message is
- * repeated in `report.detailed-message`, `errorMessage` and `errorDetails`.
+ * repeated in `report.detailed-message`, `errorMessage` and `errorDetails`. Codes and titles are
+ * those of https://experienceleague.adobe.com/en/docs/experience-platform/sources/errors/flow-service-errors.
  */
 export function flowError(
   status: number,
@@ -128,8 +129,9 @@ export function imsError(status: number, error: string, description: string): Ap
 }
 
 /**
- * Catalog errors. The reference has no Catalog error sample, so the emulator answers an RFC 7807
- * body in the platform's `ns.adobe.com/aep/errors` namespace.
+ * Catalog errors. The Catalog API reference
+ * (https://developer.adobe.com/experience-platform-apis/references/catalog/) shows no error body,
+ * so the emulator answers an RFC 7807 body in the platform's `ns.adobe.com/aep/errors` namespace.
  */
 export function catalogError(status: number, title: string, detail: string): ApiError {
   return new ApiError(status, detail, (requestId) => ({

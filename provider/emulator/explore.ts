@@ -4,11 +4,12 @@
  */
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { connectionSpecIds } from "../resources/specCatalog";
+import { isPlainObject, valueAt } from "../resources/values";
 import { badRequest, notFound } from "./errors";
 import { actorOf } from "./gateway";
-import { isPlainObject, type SchemaSubset } from "./jsonSchema";
-import { assertMatchesSchema, getPath, type KindContext } from "./kinds/kind";
-import { MAILCHIMP_CAMPAIGN_SPEC_ID, MAILCHIMP_MEMBERS_SPEC_ID } from "./specs";
+import type { SchemaSubset } from "./jsonSchema";
+import { assertMatchesSchema, type KindContext } from "./kinds/kind";
 import type { JsonObject } from "./store";
 
 type ConnectionRequest = FastifyRequest<{
@@ -36,7 +37,7 @@ export function registerExploreRoutes(app: FastifyInstance, context: KindContext
   app.get("/connections/:id/explore", async (request: ConnectionRequest) => {
     const connection = connectionOf(request);
     const spec = context.connectionSpecs.find(
-      (candidate) => candidate.id === getPath(connection, "connectionSpec.id"),
+      (candidate) => candidate.id === valueAt(connection, ["connectionSpec", "id"]),
     );
     const objectType = request.query.objectType?.toLowerCase();
     if (objectType === undefined) {
@@ -48,7 +49,7 @@ export function registerExploreRoutes(app: FastifyInstance, context: KindContext
       return [
         {
           type: "rest",
-          name: String(getPath(spec, "attributes.connectorName") ?? "REST"),
+          name: String(valueAt(spec, ["attributes", "connectorName"]) ?? "REST"),
           path: "json",
           canPreview: true,
           canFetchSchema: true,
@@ -63,7 +64,7 @@ export function registerExploreRoutes(app: FastifyInstance, context: KindContext
     const sourceParams = decodeSourceParams(request.query.sourceParams);
     assertMatchesSchema(
       sourceParams,
-      { type: "object", ...(getPath(spec, "sourceSpec.spec") as SchemaSubset) },
+      { type: "object", ...(valueAt(spec, ["sourceSpec", "spec"]) as SchemaSubset) },
       "sourceParams",
     );
     return { data: previewRows(String(spec.id), sourceParams) };
@@ -94,10 +95,10 @@ function decodeSourceParams(encoded: string | undefined): JsonObject {
 }
 
 function previewRows(specId: string, params: JsonObject): JsonObject[] {
-  if (specId === MAILCHIMP_CAMPAIGN_SPEC_ID) {
+  if (specId === connectionSpecIds.mailchimpCampaign) {
     return campaignActivity(String(params.campaignId));
   }
-  if (specId === MAILCHIMP_MEMBERS_SPEC_ID) {
+  if (specId === connectionSpecIds.mailchimpMembers) {
     return listMembers(String(params.listId));
   }
   return [];

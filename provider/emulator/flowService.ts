@@ -1,9 +1,10 @@
 /**
- * Flow Service's routes, mounted under `/data/foundation/flowservice`: the four instance
- * collections (one generic handler), runs, explore/test, and the read-only specs.
+ * Flow Service's routes, mounted under its base path: the four instance collections (one generic
+ * handler), runs, explore/test, and the read-only specs, as the Flow Service API reference
+ * (https://developer.adobe.com/experience-platform-apis/references/flow-service/) describes them.
  */
 import type { FastifyInstance } from "fastify";
-import { notFound } from "./errors";
+import { flowError, notFound } from "./errors";
 import { registerExploreRoutes } from "./explore";
 import { registerInstanceRoutes } from "./instances";
 import { connectionsKind } from "./kinds/connections";
@@ -13,6 +14,7 @@ import { sourceConnectionsKind } from "./kinds/sourceConnections";
 import { targetConnectionsKind } from "./kinds/targetConnections";
 import { listResponse, type QueryParams } from "./listQuery";
 import { registerRunRoutes } from "./runs";
+import type { ServiceRoutes } from "./routes";
 import { cloneJson } from "./store";
 
 /** The instance kinds, in dependency order (a flow needs connections, which need base connections). */
@@ -23,15 +25,19 @@ export const INSTANCE_KINDS: readonly InstanceKind[] = [
   flowsKind,
 ];
 
-export function registerFlowServiceRoutes(app: FastifyInstance, context: KindContext): void {
-  for (const kind of INSTANCE_KINDS) {
-    registerInstanceRoutes(app, kind, context);
-  }
-  registerRunRoutes(app, context);
-  registerExploreRoutes(app, context);
-  registerSpecRoutes(app, "connectionSpecs", context.connectionSpecs);
-  registerSpecRoutes(app, "flowSpecs", context.flowSpecs);
-}
+export const flowServiceRoutes: ServiceRoutes = {
+  register(app: FastifyInstance, context: KindContext): void {
+    for (const kind of INSTANCE_KINDS) {
+      registerInstanceRoutes(app, kind, context);
+    }
+    registerRunRoutes(app, context);
+    registerExploreRoutes(app, context);
+    registerSpecRoutes(app, "connectionSpecs", context.connectionSpecs);
+    registerSpecRoutes(app, "flowSpecs", context.flowSpecs);
+  },
+  notFound: (method, path) =>
+    flowError(404, "1101", `No resource is served at ${method} ${path}.`, {}, "Not found"),
+};
 
 /** Specs are global (not org/sandbox scoped) and read-only. */
 function registerSpecRoutes(

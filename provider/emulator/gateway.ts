@@ -1,19 +1,19 @@
 /**
  * Authentication, as Adobe splits it: the IMS token endpoint issues bearer tokens, and the API
- * gateway in front of Flow Service and Catalog checks the token, the API key, the org header and
+ * gateway in front of every platform service checks the token, the API key, the org header and
  * the sandbox header before a service sees the request.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { contentTypeError, flowError, gatewayError, imsError } from "./errors";
-import { isPlainObject } from "./jsonSchema";
+import { isPlainObject } from "../resources/values";
+import { contentTypeError, flowError, gatewayError, imsError, type ApiError } from "./errors";
 import type { Actor, KindContext } from "./kinds/kind";
 
 /** Token lifetime IMS reports in `expires_in` (seconds, about 24 h). */
 export const TOKEN_LIFETIME_SECONDS = 86399;
 
-/** The token endpoint: the current v3 and the older v2 some Postman samples still use. */
-const TOKEN_PATHS = ["/ims/token/v3", "/ims/token/v2"];
+/** The token endpoint under IMS's base path: the current v3 and the older v2 some Postman samples still use. */
+const TOKEN_PATHS = ["/token/v3", "/token/v2"];
 
 /** Fixed credentials for the token endpoint; by default any non-empty pair is accepted. */
 export interface Credentials {
@@ -21,7 +21,7 @@ export interface Credentials {
   clientSecret?: string;
 }
 
-/** Registers `POST /ims/token/v3` (form fields in the body or the query string). */
+/** Registers `POST /ims/token/v3` on an instance mounted at IMS's base path (form fields in the body or the query string). */
 export function registerImsRoutes(
   app: FastifyInstance,
   context: KindContext,
@@ -84,8 +84,10 @@ function newAccessToken(clientId: string, now: number): string {
  * The gateway checks, in the order they are reported: token present (403010), API key present
  * (403000), token valid and unexpired on the emulator clock (401013), API key equal to the token's
  * client id (403003), org header (400003), then Flow Service's own sandbox check (2105).
- * The sandbox header is required (the reference conflicts: one page defaults to `prod`, the error
- * catalogue has `2105-400`); requiring it catches clients that forget it.
+ * The sandbox header is required. Adobe's pages disagree (the destinations guides let a missing
+ * header mean `prod`; the Flow Service error messages,
+ * https://experienceleague.adobe.com/en/docs/experience-platform/sources/errors/flow-service-errors,
+ * list `2105-400` for it); requiring it catches clients that forget it.
  */
 export function authenticate(request: FastifyRequest, context: KindContext): Actor {
   const authorization = header(request, "authorization");
@@ -141,7 +143,17 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType);
 }
 
-/** The caller established by {@link authenticate}; only valid on Flow Service and Catalog routes. */
+/**
+ * The gateway's refusal of a path it routes to no service the emulator serves (an unknown path,
+ * or a service such as Schema Registry whose routes are not registered), once the caller passed
+ * {@link authenticate}: the gateway's 403003, the answer Adobe users report for an API key whose
+ * project does not include the API called.
+ */
+export function unservedPath(): ApiError {
+  return gatewayError(403, "403003", "Api Key is invalid");
+}
+
+/** The caller established by {@link authenticate}; only valid on the routes of a served service. */
 export function actorOf(request: FastifyRequest): Actor {
   const actor = request.aep.actor;
   if (actor === undefined) {

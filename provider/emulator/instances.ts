@@ -4,16 +4,14 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isPlainObject } from "../resources/values";
+import { ADOBE_SERVICES } from "../services";
 import { badRequest, flowError, notFound, versionMismatch } from "./errors";
 import { actorOf } from "./gateway";
-import { isPlainObject } from "./jsonSchema";
 import { assertRequired, type Actor, type InstanceKind, type KindContext } from "./kinds/kind";
 import { listResponse, type QueryParams } from "./listQuery";
 import { applyOperations, parsePatchBody, type PatchOperation } from "./patch";
 import { newEtag, type JsonObject } from "./store";
-
-/** Path prefix of Flow Service on the platform gateway. */
-export const FLOW_SERVICE_BASE = "/data/foundation/flowservice";
 
 /** Operations the action endpoint knows (Adobe's enum); only a kind's own actions succeed. */
 const KNOWN_ACTIONS = ["enable", "disable", "finalize_update", "finalize", "publish"];
@@ -79,7 +77,9 @@ class InstanceHandler {
     };
     this.context.store.put(this.kind.collection, actor.scope, object);
     this.kind.afterWrite?.({ type: "create", object }, this.context);
-    reply.code(201).header("location", `${FLOW_SERVICE_BASE}/${this.collection}/${id}`);
+    reply
+      .code(201)
+      .header("location", `${ADOBE_SERVICES.flowService.basePath}/${this.collection}/${id}`);
     return { id, etag };
   }
 

@@ -3,6 +3,7 @@
  * params and target params: `type`, `required`, `properties`, `enum`, `minimum`. Unknown keys are
  * allowed, as in Adobe's specs (none sets `additionalProperties: false`).
  */
+import { isPlainObject } from "../resources/values";
 
 /** The part of a JSON Schema the emulator understands. */
 export interface SchemaSubset {
@@ -52,11 +53,6 @@ export function secretProperties(schema: SchemaSubset | undefined): string[] {
   return Object.entries(schema?.properties ?? {})
     .filter(([, property]) => property.format === "password")
     .map(([name]) => name);
-}
-
-/** True for a non-null, non-array object. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function hasType(value: unknown, type: string): boolean {

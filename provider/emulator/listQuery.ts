@@ -2,8 +2,8 @@
  * The query language of every Flow Service list endpoint: `property` filters, `orderby`, `limit`,
  * `continuationToken` and `count`, with the documented error codes.
  */
+import { isPlainObject } from "../resources/values";
 import { badRequest } from "./errors";
-import { isPlainObject } from "./jsonSchema";
 import type { JsonObject } from "./store";
 
 /** Query parameters as fastify parses them (repeated parameters become arrays). */

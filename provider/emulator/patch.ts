@@ -3,8 +3,8 @@
  * the kind's patchable paths) before fast-json-patch applies it to a copy of the object.
  */
 import { applyPatch as applyJsonPatch, JsonPatchError, type Operation } from "fast-json-patch";
+import { isPlainObject } from "../resources/values";
 import { badRequest } from "./errors";
-import { isPlainObject } from "./jsonSchema";
 import { cloneJson, type JsonObject } from "./store";
 
 /** One accepted operation, with `op` lower-cased. */

@@ -1,17 +1,21 @@
 /**
  * The log of requests the emulator received (admin API calls excluded), with credentials redacted,
- * so tests can assert exactly what a client sent.
+ * so tests can assert exactly what a client sent and CI jobs can print it.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { isPlainObject } from "../resources/values";
+import { maskAuthParams, REDACTED, redactPatch } from "./secrets";
 import { cloneJson } from "./store";
 import type { RequestLogEntry } from "./types";
 
-const REDACTED = "[REDACTED]";
 /** Form/query fields of the token request that carry secrets. */
 const SECRET_FIELDS = ["client_secret"];
 
 export class RequestLog {
   private entries: RequestLogEntry[] = [];
+
+  /** `secretAuthParams`: the auth params the connection specs mark secret. */
+  constructor(private readonly secretAuthParams: readonly string[]) {}
 
   /** Records a request as it arrives; the returned entry is completed when the response goes out. */
   start(
@@ -31,10 +35,24 @@ export class RequestLog {
     return entry;
   }
 
-  /** Attaches the parsed body to an entry. */
+  /**
+   * Attaches the parsed body to an entry, redacted: the token request's secret, the secret auth
+   * params of a connection body or of JSON Patch values, and any text body the emulator did not
+   * parse (it cannot tell what such a body holds).
+   */
   setBody(entry: RequestLogEntry, body: unknown): void {
-    if (body !== undefined) {
-      entry.body = redactFields(cloneJson(body));
+    if (body === undefined) {
+      return;
+    }
+    if (typeof body === "string") {
+      entry.body = REDACTED;
+    } else if (Array.isArray(body)) {
+      entry.body = redactPatch(cloneJson(body), this.secretAuthParams);
+    } else if (isPlainObject(body)) {
+      const fields = redactFields(cloneJson(body)) as Record<string, unknown>;
+      entry.body = maskAuthParams(fields, this.secretAuthParams, REDACTED);
+    } else {
+      entry.body = body;
     }
   }
 

@@ -3,8 +3,8 @@
  * rather than interpreted from its if/then/else schema) and the arithmetic that turns a schedule
  * into run slots on the emulator clock.
  */
+import { isPlainObject } from "../resources/values";
 import { badRequest } from "./errors";
-import { isPlainObject } from "./jsonSchema";
 
 const FREQUENCY_MS = {
   minute: 60_000,

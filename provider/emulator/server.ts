@@ -1,7 +1,8 @@
 /**
- * The HTTP server: one fastify instance serving IMS, Flow Service, Catalog and the admin API on a
- * single origin. Request hooks run in this order: request id and log entry, injected faults, run
- * catch-up, gateway checks; every error (fastify's own included) leaves in an Adobe-shaped body.
+ * The HTTP server: one fastify instance serving IMS, the platform services of `routes.ts` and the
+ * admin API on a single origin. Request hooks run in this order: request id and log entry,
+ * injected faults, run catch-up, gateway checks; every error (fastify's own included) leaves in an
+ * Adobe-shaped body.
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,17 +12,23 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from "fastify";
+import { ADOBE_SERVICES, serviceOfPath, type AdobeService } from "../services";
 import { ADMIN_BASE, registerAdminRoutes } from "./admin";
-import { CATALOG_BASE, registerCatalogRoutes } from "./catalog";
 import type { Emulator } from "./emulator";
 import { adminError, ApiError, badRequest, faultError, flowError } from "./errors";
-import { registerFlowServiceRoutes } from "./flowService";
-import { assertJsonBody, authenticate, isJsonContentType, registerImsRoutes } from "./gateway";
-import { FLOW_SERVICE_BASE } from "./instances";
+import { flowServiceRoutes } from "./flowService";
+import {
+  assertJsonBody,
+  authenticate,
+  isJsonContentType,
+  registerImsRoutes,
+  unservedPath,
+} from "./gateway";
 import type { RequestState } from "./requestState";
+import { routesOf, SERVED_SERVICES } from "./routes";
 
-/** Which part of the origin a path belongs to. */
-type Area = "admin" | "ims" | "flowService" | "catalog" | "other";
+/** Which part of the origin a path belongs to: an Adobe service's base path, the admin API, or neither. */
+type Area = AdobeService | "admin" | "unknown";
 
 /** Largest request body accepted (Flow Service documents no limit; this is plenty for JSON). */
 const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -63,33 +70,29 @@ export function buildServer(emulator: Emulator): FastifyInstance {
   app.setErrorHandler((error, request, reply) => sendError(toApiError(error), request, reply));
   app.setNotFoundHandler((request, reply) => {
     const path = pathOf(request.url);
-    const error =
-      areaOf(path) === "admin"
-        ? adminError(404, `No admin route ${request.method} ${path}.`)
-        : flowError(
-            404,
-            "1101",
-            `No resource is served at ${request.method} ${path}.`,
-            {},
-            "Not found",
-          );
-    sendError(error, request, reply);
+    sendError(notFoundError(areaOf(path), request.method, path), request, reply);
   });
 
-  registerImsRoutes(app, emulator, emulator.credentials);
-  void app.register(async (instance) => registerFlowServiceRoutes(instance, emulator), {
-    prefix: FLOW_SERVICE_BASE,
-  });
-  void app.register(async (instance) => registerCatalogRoutes(instance, emulator), {
-    prefix: CATALOG_BASE,
-  });
+  void app.register(
+    async (instance) => registerImsRoutes(instance, emulator, emulator.credentials),
+    { prefix: ADOBE_SERVICES.ims.basePath },
+  );
+  for (const [service, routes] of Object.entries(SERVED_SERVICES)) {
+    void app.register(async (instance) => routes.register(instance, emulator), {
+      prefix: ADOBE_SERVICES[service as AdobeService].basePath,
+    });
+  }
   void app.register(async (instance) => registerAdminRoutes(instance, emulator), {
     prefix: ADMIN_BASE,
   });
   return app;
 }
 
-/** The first hook: request id, request log, faults, then the gateway for service calls. */
+/**
+ * The first hook: request id, request log, faults, then the gateway for everything but the admin
+ * API and IMS. The gateway denies by default: a path outside every served service is refused once
+ * the caller is authenticated, so nothing is ever served without the gateway's checks.
+ */
 async function beginRequest(
   emulator: Emulator,
   request: FastifyRequest,
@@ -124,11 +127,15 @@ async function beginRequest(
     }
     request.aep.dropAfterHandling = fault.dropAfter;
   }
-  if (area === "flowService" || area === "catalog") {
-    emulator.catchUp();
-    request.aep.actor = authenticate(request, emulator);
-    assertJsonBody(request);
+  if (area === "ims") {
+    return;
   }
+  emulator.catchUp();
+  request.aep.actor = authenticate(request, emulator);
+  if (routesOf(area) === undefined) {
+    throw unservedPath();
+  }
+  assertJsonBody(request);
 }
 
 /**
@@ -188,16 +195,18 @@ function pathOf(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** Only the admin API, IMS and served services get here: the gateway refused every other path. */
+function notFoundError(area: Area, method: string, path: string): ApiError {
+  if (area === "admin") {
+    return adminError(404, `No admin route ${method} ${path}.`);
+  }
+  // IMS serves only its token endpoint; its other paths keep Flow Service's generic not-found.
+  return (routesOf(area) ?? flowServiceRoutes).notFound(method, path);
+}
+
 function areaOf(path: string): Area {
-  const under = (base: string): boolean => path === base || path.startsWith(`${base}/`);
-  if (under(ADMIN_BASE)) {
+  if (path === ADMIN_BASE || path.startsWith(`${ADMIN_BASE}/`)) {
     return "admin";
   }
-  if (path.startsWith("/ims/")) {
-    return "ims";
-  }
-  if (under(FLOW_SERVICE_BASE)) {
-    return "flowService";
-  }
-  return under(CATALOG_BASE) ? "catalog" : "other";
+  return serviceOfPath(path) ?? "unknown";
 }

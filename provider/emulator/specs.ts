@@ -1,21 +1,14 @@
 /**
  * Seed data: the connection specs and flow spec the emulator serves and validates against. IDs,
- * names, types and schema rules are Adobe's (Mailchimp sources, Data Lake target, RestStorageToAEP);
+ * names, types and schema rules are Adobe's (Mailchimp sources, Data Lake target, RestStorageToAEP,
+ * as in https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign);
  * the descriptions and UI attributes are the emulator's own, trimmed to what a sources workflow reads.
  */
+import { connectionSpecIds, flowSpecIds } from "../resources/specCatalog";
 import type { JsonObject } from "./store";
 
 /** Sources-SDK provider id shared by the seeded specs. */
 const PROVIDER_ID = "0ed90a81-07f4-4586-8190-b40eccef1c5a";
-
-/** Mailchimp Campaign source (email activity of one campaign). */
-export const MAILCHIMP_CAMPAIGN_SPEC_ID = "c8ce8c8c-37fb-4162-9fbf-c2f181e04a7a";
-/** Mailchimp Members source (members of one audience list). */
-export const MAILCHIMP_MEMBERS_SPEC_ID = "2e8580db-6489-4726-96de-e33f5f60295f";
-/** Data Lake target (batch ingestion into a Catalog dataset). */
-export const DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c";
-/** Flow spec for generic-REST sources into Experience Platform. */
-export const REST_STORAGE_TO_AEP_FLOW_SPEC_ID = "6499120c-0b15-42dc-936e-847ea3c24d72";
 
 /** Epoch ms the seeded specs claim as their creation time. */
 const SEEDED_AT = 1633080822000;
@@ -139,7 +132,7 @@ function mailchimpSpec(options: {
 export function seedConnectionSpecs(): JsonObject[] {
   return [
     mailchimpSpec({
-      id: MAILCHIMP_CAMPAIGN_SPEC_ID,
+      id: connectionSpecIds.mailchimpCampaign,
       name: "mailchimp-campaign",
       label: "Mailchimp Campaign",
       param: "campaignId",
@@ -148,7 +141,7 @@ export function seedConnectionSpecs(): JsonObject[] {
       contentPath: "$.emails",
     }),
     mailchimpSpec({
-      id: MAILCHIMP_MEMBERS_SPEC_ID,
+      id: connectionSpecIds.mailchimpMembers,
       name: "mailchimp-members",
       label: "Mailchimp Members",
       param: "listId",
@@ -157,7 +150,7 @@ export function seedConnectionSpecs(): JsonObject[] {
       contentPath: "$.members",
     }),
     {
-      id: DATA_LAKE_SPEC_ID,
+      id: connectionSpecIds.dataLake,
       name: "Data Lake",
       providerId: PROVIDER_ID,
       version: "1.0",
@@ -184,14 +177,17 @@ export function seedConnectionSpecs(): JsonObject[] {
 export function seedFlowSpecs(): JsonObject[] {
   return [
     {
-      id: REST_STORAGE_TO_AEP_FLOW_SPEC_ID,
+      id: flowSpecIds.restStorageToAep,
       name: "RestStorageToAEP",
       providerId: PROVIDER_ID,
       version: "1.0",
       createdAt: SEEDED_AT,
       updatedAt: SEEDED_AT,
-      sourceConnectionSpecIds: [MAILCHIMP_CAMPAIGN_SPEC_ID, MAILCHIMP_MEMBERS_SPEC_ID],
-      targetConnectionSpecIds: [DATA_LAKE_SPEC_ID],
+      sourceConnectionSpecIds: [
+        connectionSpecIds.mailchimpCampaign,
+        connectionSpecIds.mailchimpMembers,
+      ],
+      targetConnectionSpecIds: [connectionSpecIds.dataLake],
       optionSpec: {
         name: "OptionSpec",
         spec: {

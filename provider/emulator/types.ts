@@ -2,6 +2,7 @@
  * Public types of the Flow Service emulator, re-exported by `pulumi-aep-flow/emulator`. They live
  * apart from `index.ts` so the emulator's own modules can import them without a cycle.
  */
+import type { FlowServiceCollection } from "../client/types";
 
 /** How {@link startEmulator} sets the emulator up. Every field is optional. */
 export interface EmulatorOptions {
@@ -50,27 +51,34 @@ export interface RequestLogEntry {
   /** URL path without the query string. */
   path: string;
   query: Record<string, string | string[]>;
-  /** Lower-case header names; the Authorization value and the token request's secret are redacted. */
+  /** Lower-case header names; the Authorization value reads `Bearer [REDACTED]`. */
   headers: Record<string, string>;
-  /** The parsed body (JSON, or the token request's form fields), when there was one. */
+  /**
+   * The parsed body (JSON, or the token request's form fields), when there was one, with every
+   * credential reading `[REDACTED]`: the token request's `client_secret`, the auth params the
+   * connection specs mark secret (`format: password`) in a body and in JSON Patch values, and a
+   * text body the emulator did not parse.
+   */
   body?: unknown;
   /** Status sent back; `0` when the connection was dropped by a fault. */
   status: number;
 }
 
-/** The stateful collections the emulator stores (Flow Service instances plus Catalog datasets). */
-export type Collection =
-  "connections" | "sourceConnections" | "targetConnections" | "flows" | "runs" | "dataSets";
+/**
+ * The stateful collections the emulator stores: the Flow Service collections the provider
+ * manages, plus the flow runs and Catalog datasets.
+ */
+export type Collection = FlowServiceCollection | "runs" | "dataSets";
 
-/** Every collection name, in a stable order. */
-export const COLLECTIONS: readonly Collection[] = [
-  "connections",
-  "sourceConnections",
-  "targetConnections",
-  "flows",
-  "runs",
-  "dataSets",
-];
+/** Every collection name, in a stable order (a Record, so the compiler checks none is missing). */
+export const COLLECTIONS = Object.keys({
+  connections: true,
+  sourceConnections: true,
+  targetConnections: true,
+  flows: true,
+  runs: true,
+  dataSets: true,
+} satisfies Record<Collection, true>) as readonly Collection[];
 
 /** A running emulator, as {@link startEmulator} resolves it. */
 export interface EmulatorHandle {
@@ -95,9 +103,12 @@ export interface EmulatorHandle {
   editOutOfBand(collection: Collection, id: string, changes: Record<string, unknown>): void;
   /** Out-of-band delete (no referential checks). Throws when the object does not exist. */
   deleteOutOfBand(collection: Collection, id: string): void;
-  /** every stored object of a collection (all orgs/sandboxes), as stored (unmasked), for assertions */
+  /**
+   * Every stored object of a collection (all orgs/sandboxes), as stored, secrets unmasked, for a
+   * test's assertions; the admin API's `GET /__emulator/objects/<collection>` redacts them.
+   */
   objects(collection: Collection): Record<string, unknown>[];
-  /** requests received since start/reset (auth header values redacted) */
+  /** Requests received since start/reset, credentials redacted (see {@link RequestLogEntry}). */
   requests(): RequestLogEntry[];
   clearRequests(): void;
 }

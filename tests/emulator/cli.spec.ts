@@ -12,6 +12,8 @@ const CLI = resolve(__dirname, "../../provider/emulator/cli.js");
 interface RunningCli {
   url: string;
   child: ChildProcess;
+  /** Everything printed on stdout so far. */
+  stdout(): string;
   /** Sends SIGTERM and resolves the exit code. */
   stop(): Promise<number | null>;
 }
@@ -20,8 +22,8 @@ interface RunningCli {
 async function startCli(args: string[]): Promise<RunningCli> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const exited = once(child, "exit");
+  let output = "";
   const url = await new Promise<string>((resolveUrl, reject) => {
-    let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n/m.exec(output);
@@ -36,6 +38,7 @@ async function startCli(args: string[]): Promise<RunningCli> {
   return {
     url,
     child,
+    stdout: () => output,
     stop: async () => {
       child.kill("SIGTERM");
       const [code] = (await exited) as [number | null];
@@ -69,6 +72,7 @@ describe("emulator CLI", () => {
     const cli = await startCli(["--port", "0"]);
     try {
       assert.match(cli.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(cli.stdout(), `listening on ${cli.url}\n`);
       const token = await issueToken(cli.url);
       const reply = await new Api(cli.url, token).get("/connectionSpecs");
       assert.equal(reply.status, 200);
@@ -77,7 +81,7 @@ describe("emulator CLI", () => {
     }
   });
 
-  it("keeps objects (and tokens) across a restart with --state", async () => {
+  it("keeps objects (and tokens) across a restart with --state, and says the file is unmasked", async () => {
     const stateFile = join(workDir, "state.json");
     const first = await startCli(["--port", "0", "--state", stateFile]);
     let token: string;
@@ -85,9 +89,15 @@ describe("emulator CLI", () => {
     try {
       token = await issueToken(first.url);
       ({ id } = await new Api(first.url, token).create("connections", basicAuthConnection()));
+      const shown = await call(first.url, "GET", "/__emulator/objects/connections");
+      assert.equal(shown.body[0].auth.params.password, "[REDACTED]");
     } finally {
       assert.equal(await first.stop(), 0);
     }
+    assert.equal(
+      first.stdout(),
+      `listening on ${first.url}\nstate file ${stateFile} holds credentials unmasked (the request log and admin API redact them): keep it out of version control\n`,
+    );
     const saved = JSON.parse(readFileSync(stateFile, "utf8"));
     assert.equal(saved.records.connections[0].object.auth.params.password, "mailchimp-api-key-123");
     assert.deepEqual(readdirSync(workDir), ["state.json"]);

@@ -218,7 +218,11 @@ describe("emulator faults and test controls", () => {
       assert.equal(create?.method, "POST");
       assert.equal(create?.path, CONNECTIONS);
       assert.equal(create?.status, 201);
-      assert.deepEqual(create?.body, basicAuthConnection());
+      const sent = basicAuthConnection() as { auth: { params: object } };
+      assert.deepEqual(create?.body, {
+        ...sent,
+        auth: { ...sent.auth, params: { ...sent.auth.params, password: "[REDACTED]" } },
+      });
       assert.equal(create?.headers.authorization, "Bearer [REDACTED]");
       assert.equal(create?.headers["x-api-key"], CLIENT_ID);
       assert.equal(create?.headers["content-type"], "application/json");
@@ -299,7 +303,7 @@ describe("emulator faults and test controls", () => {
       const { id } = await api.create("connections", basicAuthConnection());
       const listed = await admin("GET", "/objects/connections");
       assert.equal(listed.status, 200);
-      assert.equal(listed.body[0].auth.params.password, "mailchimp-api-key-123");
+      assert.equal(listed.body[0].auth.params.password, "[REDACTED]");
       const edited = await admin("PATCH", `/objects/connections/${id}`, {
         name: "Edited over HTTP",
       });

@@ -125,6 +125,66 @@ describe("emulator gateway checks", () => {
     );
   });
 
+  it("answers Catalog's not-found body for an unserved Catalog path", async () => {
+    const known = await call(emulator.url, "GET", `${CATALOG}/batches`, { headers: headers() });
+    assert.equal(known.status, 404);
+    assert.deepEqual(known.body, {
+      type: "https://ns.adobe.com/aep/errors/CAT-404",
+      title: "Not Found",
+      status: 404,
+      detail: "No resource is served at GET /data/foundation/catalog/batches.",
+      "request-id": known.headers.get("x-request-id"),
+    });
+  });
+
+  describe("denies by default what it serves no routes for", () => {
+    const unserved = [
+      // A service of provider/services.ts whose routes are not registered (yet).
+      ["GET", "/data/foundation/schemaregistry/tenant/schemas"],
+      ["POST", "/data/foundation/conversion/mappingSets"],
+      // Paths of no service at all.
+      ["GET", "/data/foundation/unknown/x"],
+      ["GET", "/"],
+      ["DELETE", "/data/foundation/flowservicex/flows"],
+    ] as const;
+
+    for (const [method, path] of unserved) {
+      it(`${method} ${path}: the gateway's 403010, 401013, then 403003 for a valid token`, async () => {
+        const anonymous = await call(emulator.url, method, path);
+        assert.equal(anonymous.status, 403);
+        assert.deepEqual(anonymous.body, {
+          error_code: "403010",
+          message: "Oauth token is missing.",
+        });
+        const forged = await call(emulator.url, method, path, {
+          headers: { ...headers(), authorization: "Bearer not-a-real-token" },
+        });
+        assert.equal(forged.status, 401);
+        assert.deepEqual(forged.body, {
+          error_code: "401013",
+          message: "Oauth token is not valid",
+        });
+        const valid = await call(emulator.url, method, path, {
+          headers: headers(),
+          json: method === "POST" ? { name: "x" } : undefined,
+        });
+        assert.equal(valid.status, 403);
+        assert.deepEqual(valid.body, { error_code: "403003", message: "Api Key is invalid" });
+      });
+    }
+
+    it("logs the refused calls, with their status", async () => {
+      emulator.clearRequests();
+      await call(emulator.url, "GET", "/data/foundation/schemaregistry/tenant/schemas", {
+        headers: headers(),
+      });
+      assert.deepEqual(
+        emulator.requests().map((entry) => [entry.method, entry.path, entry.status]),
+        [["GET", "/data/foundation/schemaregistry/tenant/schemas", 403]],
+      );
+    });
+  });
+
   it("expires tokens after expires_in on the emulator clock", async () => {
     const shortLived = await issueToken(emulator.url);
     emulator.advanceClock(86_398_000);

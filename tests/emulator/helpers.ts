@@ -1,10 +1,12 @@
 /**
  * Shared helpers of the emulator contract tests: raw HTTP over Node's global fetch (so the tests
  * do not depend on the package's client), an authenticated caller, and Adobe-shaped fixtures taken
- * from the Mailchimp Campaign tutorial.
+ * from the Mailchimp Campaign tutorial
+ * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
  */
 import assert from "node:assert/strict";
 import type { EmulatorHandle } from "../../provider/emulator";
+import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 
 export const FLOW = "/data/foundation/flowservice";
 export const CATALOG = "/data/foundation/catalog";
@@ -13,10 +15,6 @@ export const SANDBOX = "prod";
 export const CLIENT_ID = "contract-test-client";
 export const CLIENT_SECRET = "p8e-contract-test-secret";
 
-export const MAILCHIMP_CAMPAIGN = "c8ce8c8c-37fb-4162-9fbf-c2f181e04a7a";
-export const MAILCHIMP_MEMBERS = "2e8580db-6489-4726-96de-e33f5f60295f";
-export const DATA_LAKE = "c604ff05-7f1a-43c0-8e18-33bf874cb11c";
-export const REST_STORAGE_TO_AEP = "6499120c-0b15-42dc-936e-847ea3c24d72";
 /** `{"campaignId":"c66a200cda"}` as the tutorial encodes it. */
 export const CAMPAIGN_SOURCE_PARAMS = "eyJjYW1wYWlnbklkIjoiYzY2YTIwMGNkYSJ9";
 
@@ -199,7 +197,7 @@ export function basicAuthConnection(
   return {
     name: "Mailchimp base connection with basic authentication",
     description: "Mailchimp Campaign base connection with basic authentication",
-    connectionSpec: { id: MAILCHIMP_CAMPAIGN, version: "1.0" },
+    connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
     auth: {
       specName: "Basic Authentication",
       params: {
@@ -220,7 +218,7 @@ export function campaignSourceConnection(
     name: "MailChimp source connection to ingest campaign ID",
     description: "MailChimp Campaign source connection",
     baseConnectionId,
-    connectionSpec: { id: MAILCHIMP_CAMPAIGN, version: "1.0" },
+    connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
     data: { format: "json" },
     params: { campaignId },
   };
@@ -241,7 +239,7 @@ export function dataLakeTarget(dataSetId: string): Record<string, unknown> {
   return {
     name: "MailChimp target connection",
     description: "MailChimp Campaign target connection",
-    connectionSpec: { id: DATA_LAKE, version: "1.0" },
+    connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
     data: {
       format: "parquet_xdm",
       schema: {
@@ -261,7 +259,7 @@ export function flowBody(
   return {
     name: "MailChimp Campaign dataflow",
     description: "MailChimp Campaign dataflow",
-    flowSpec: { id: REST_STORAGE_TO_AEP, version: "1.0" },
+    flowSpec: { id: flowSpecIds.restStorageToAep, version: "1.0" },
     sourceConnectionIds: [sourceId],
     targetConnectionIds: [targetId],
     scheduleParams,

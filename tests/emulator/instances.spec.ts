@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
+import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 import {
   Api,
   assertNotFound,
@@ -12,14 +13,10 @@ import {
   campaignSourceConnection,
   CLIENT_ID,
   dataLakeTarget,
-  DATA_LAKE,
   ETAG_PATTERN,
   everyFifteenMinutes,
   flowBody,
-  MAILCHIMP_CAMPAIGN,
-  MAILCHIMP_MEMBERS,
   ORG,
-  REST_STORAGE_TO_AEP,
   SANDBOX,
   startOfMinute,
   UUID_PATTERN,
@@ -78,7 +75,10 @@ describe("emulator instances", () => {
       assert.match(connection.sandboxId, UUID_PATTERN);
       assert.equal(connection.state, "enabled");
       assert.equal(connection.name, "Mailchimp base connection with basic authentication");
-      assert.deepEqual(connection.connectionSpec, { id: MAILCHIMP_CAMPAIGN, version: "1.0" });
+      assert.deepEqual(connection.connectionSpec, {
+        id: connectionSpecIds.mailchimpCampaign,
+        version: "1.0",
+      });
     });
 
     it("gives source connections inheritedAttributes.baseConnection and a create lastOperation", async () => {
@@ -89,7 +89,10 @@ describe("emulator instances", () => {
       assert.deepEqual(source.data, { format: "json" });
       assert.deepEqual(source.params, { campaignId: "c66a200cda" });
       assert.deepEqual(source.inheritedAttributes, {
-        baseConnection: { id: base.id, connectionSpec: { id: MAILCHIMP_CAMPAIGN, version: "1.0" } },
+        baseConnection: {
+          id: base.id,
+          connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
+        },
       });
       assert.deepEqual(source.lastOperation, {
         started: source.createdAt,
@@ -103,7 +106,7 @@ describe("emulator instances", () => {
       const { id } = await api.create("targetConnections", dataLakeTarget(dataSetId));
       const target = await api.object("targetConnections", id);
       assert.deepEqual(target.params, { dataSetId });
-      assert.deepEqual(target.connectionSpec, { id: DATA_LAKE, version: "1.0" });
+      assert.deepEqual(target.connectionSpec, { id: connectionSpecIds.dataLake, version: "1.0" });
       assert.equal((target.data as { format: string }).format, "parquet_xdm");
       assert.equal("lastOperation" in target, false);
     });
@@ -169,11 +172,15 @@ describe("emulator instances", () => {
           "auth.params",
         ],
         ["connections", { ...basicAuthConnection(), connectionSpec: {} }, "connectionSpec.id"],
-        ["sourceConnections", { name: "s", connectionSpec: { id: MAILCHIMP_CAMPAIGN } }, "data"],
-        ["targetConnections", { connectionSpec: { id: DATA_LAKE } }, "data"],
+        [
+          "sourceConnections",
+          { name: "s", connectionSpec: { id: connectionSpecIds.mailchimpCampaign } },
+          "data",
+        ],
+        ["targetConnections", { connectionSpec: { id: connectionSpecIds.dataLake } }, "data"],
         [
           "flows",
-          { name: "f", flowSpec: { id: REST_STORAGE_TO_AEP }, targetConnectionIds: ["x"] },
+          { name: "f", flowSpec: { id: flowSpecIds.restStorageToAep }, targetConnectionIds: ["x"] },
           "sourceConnectionIds",
         ],
       ];
@@ -248,7 +255,7 @@ describe("emulator instances", () => {
         reply,
         400,
         "1415",
-        `The auth spec 'Access Key' could not be found for the connection spec ID ${MAILCHIMP_CAMPAIGN}.`,
+        `The auth spec 'Access Key' could not be found for the connection spec ID ${connectionSpecIds.mailchimpCampaign}.`,
       );
     });
 
@@ -297,11 +304,13 @@ describe("emulator instances", () => {
       assertProblem(noCampaign, 400, "1100", "Invalid params: 'params.campaignId' is required.");
       const membersBase = await api.create(
         "connections",
-        basicAuthConnection({ connectionSpec: { id: MAILCHIMP_MEMBERS, version: "1.0" } }),
+        basicAuthConnection({
+          connectionSpec: { id: connectionSpecIds.mailchimpMembers, version: "1.0" },
+        }),
       );
       const members = {
         ...campaignSourceConnection(membersBase.id),
-        connectionSpec: { id: MAILCHIMP_MEMBERS, version: "1.0" },
+        connectionSpec: { id: connectionSpecIds.mailchimpMembers, version: "1.0" },
       };
       assertProblem(
         await api.post("/sourceConnections", members),
@@ -368,7 +377,7 @@ describe("emulator instances", () => {
       assert.equal(reply.status, 201);
       // The API cannot create such a target, so change its spec out of band.
       emulator.editOutOfBand("targetConnections", target.id, {
-        connectionSpec: { id: MAILCHIMP_CAMPAIGN },
+        connectionSpec: { id: connectionSpecIds.mailchimpCampaign },
       });
       const refused = await api.post(
         "/flows",
@@ -378,7 +387,7 @@ describe("emulator instances", () => {
         refused,
         400,
         "1100",
-        `The flow spec RestStorageToAEP (${REST_STORAGE_TO_AEP}) does not accept target connections of connection spec ${MAILCHIMP_CAMPAIGN} (${target.id}).`,
+        `The flow spec RestStorageToAEP (${flowSpecIds.restStorageToAep}) does not accept target connections of connection spec ${connectionSpecIds.mailchimpCampaign} (${target.id}).`,
       );
     });
   });
@@ -404,7 +413,7 @@ describe("emulator instances", () => {
       );
       const membersBase = await api.create(
         "connections",
-        basicAuthConnection({ connectionSpec: { id: MAILCHIMP_MEMBERS } }),
+        basicAuthConnection({ connectionSpec: { id: connectionSpecIds.mailchimpMembers } }),
       );
       const mismatch = await api.post(
         "/sourceConnections",
@@ -414,7 +423,7 @@ describe("emulator instances", () => {
         mismatch,
         400,
         "1100",
-        `The base connection '${membersBase.id}' uses connection spec ${MAILCHIMP_MEMBERS}, not ${MAILCHIMP_CAMPAIGN}.`,
+        `The base connection '${membersBase.id}' uses connection spec ${connectionSpecIds.mailchimpMembers}, not ${connectionSpecIds.mailchimpCampaign}.`,
       );
     });
 

@@ -1,14 +1,13 @@
 /** List endpoints: `property` filters, `orderby`, `limit` + `continuationToken`, `count`. */
 import assert from "node:assert/strict";
 import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
+import { connectionSpecIds } from "../../provider/resources/specCatalog";
 import {
   Api,
   assertProblem,
   basicAuthConnection,
   campaignSourceConnection,
   FLOW,
-  MAILCHIMP_CAMPAIGN,
-  MAILCHIMP_MEMBERS,
   ORG,
   type Reply,
 } from "./helpers";
@@ -26,11 +25,11 @@ describe("emulator list queries", () => {
     api = await Api.connect(emulator);
     // Five base connections: alpha..echo, two on the Members spec, one OAuth.
     const specs = [
-      MAILCHIMP_CAMPAIGN,
-      MAILCHIMP_MEMBERS,
-      MAILCHIMP_CAMPAIGN,
-      MAILCHIMP_MEMBERS,
-      MAILCHIMP_CAMPAIGN,
+      connectionSpecIds.mailchimpCampaign,
+      connectionSpecIds.mailchimpMembers,
+      connectionSpecIds.mailchimpCampaign,
+      connectionSpecIds.mailchimpMembers,
+      connectionSpecIds.mailchimpCampaign,
     ];
     for (const [index, name] of ["alpha", "bravo", "charlie", "delta", "echo"].entries()) {
       const auth =
@@ -62,14 +61,20 @@ describe("emulator list queries", () => {
 
   describe("property filters", () => {
     it("filters with == on a nested dot path", async () => {
-      const reply = await api.get(`/connections?property=connectionSpec.id==${MAILCHIMP_MEMBERS}`);
+      const reply = await api.get(
+        `/connections?property=connectionSpec.id==${connectionSpecIds.mailchimpMembers}`,
+      );
       assert.equal(reply.status, 200);
       assert.deepEqual(names(reply), ["bravo", "delta"]);
     });
 
     it("filters with !=", async () => {
       assert.deepEqual(
-        names(await api.get(`/connections?property=connectionSpec.id!=${MAILCHIMP_MEMBERS}`)),
+        names(
+          await api.get(
+            `/connections?property=connectionSpec.id!=${connectionSpecIds.mailchimpMembers}`,
+          ),
+        ),
         ["alpha", "charlie", "echo"],
       );
     });
@@ -119,7 +124,7 @@ describe("emulator list queries", () => {
 
     it("ANDs several property parameters", async () => {
       const reply = await api.get(
-        `/connections?property=connectionSpec.id==${MAILCHIMP_MEMBERS}&property=auth.specName==Basic Authentication`,
+        `/connections?property=connectionSpec.id==${connectionSpecIds.mailchimpMembers}&property=auth.specName==Basic Authentication`,
       );
       assert.deepEqual(names(reply), ["bravo"]);
     });
@@ -277,7 +282,7 @@ describe("emulator list queries", () => {
 
     it("keeps the filters in the continuation token", async () => {
       const first = await api.get(
-        `/connections?limit=1&property=connectionSpec.id==${MAILCHIMP_CAMPAIGN}`,
+        `/connections?limit=1&property=connectionSpec.id==${connectionSpecIds.mailchimpCampaign}`,
       );
       assert.deepEqual(names(first), ["alpha"]);
       const token = new URL(first.body._links.next.href, "http://x").searchParams.get(
@@ -312,7 +317,7 @@ describe("emulator list queries", () => {
   describe("count", () => {
     it("answers {count} only", async () => {
       const reply = await api.get(
-        `/connections?count=true&property=connectionSpec.id==${MAILCHIMP_CAMPAIGN}`,
+        `/connections?count=true&property=connectionSpec.id==${connectionSpecIds.mailchimpCampaign}`,
       );
       assert.equal(reply.status, 200);
       assert.deepEqual(reply.body, { count: 3 });

@@ -1,6 +1,7 @@
 /** PATCH (JSON Patch + If-Match), etags, and the flow enable/disable action. */
 import assert from "node:assert/strict";
 import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
+import { connectionSpecIds } from "../../provider/resources/specCatalog";
 import {
   Api,
   assertNotFound,
@@ -8,7 +9,6 @@ import {
   basicAuthConnection,
   CLIENT_ID,
   ETAG_PATTERN,
-  MAILCHIMP_CAMPAIGN,
   type Pipeline,
 } from "./helpers";
 
@@ -434,7 +434,7 @@ describe("emulator PATCH and actions", () => {
     it("has no enable/disable on connections", async () => {
       const { id } = await api.create(
         "connections",
-        basicAuthConnection({ connectionSpec: { id: MAILCHIMP_CAMPAIGN } }),
+        basicAuthConnection({ connectionSpec: { id: connectionSpecIds.mailchimpCampaign } }),
       );
       assertProblem(
         await api.post(`/connections/${id}/action?op=disable`),

@@ -1,16 +1,13 @@
 /** Seeded connection/flow specs, and explore/test on a base connection. */
 import assert from "node:assert/strict";
 import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
+import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 import {
   Api,
   assertNotFound,
   assertProblem,
   basicAuthConnection,
   CAMPAIGN_SOURCE_PARAMS,
-  DATA_LAKE,
-  MAILCHIMP_CAMPAIGN,
-  MAILCHIMP_MEMBERS,
-  REST_STORAGE_TO_AEP,
 } from "./helpers";
 
 const base64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64");
@@ -28,7 +25,9 @@ describe("emulator specs and explore", () => {
     membersConnection = (
       await api.create(
         "connections",
-        basicAuthConnection({ connectionSpec: { id: MAILCHIMP_MEMBERS, version: "1.0" } }),
+        basicAuthConnection({
+          connectionSpec: { id: connectionSpecIds.mailchimpMembers, version: "1.0" },
+        }),
       )
     ).id;
   });
@@ -37,8 +36,8 @@ describe("emulator specs and explore", () => {
   describe("connection specs", () => {
     it("serves the Mailchimp specs with both auth specs and a sourceSpec", async () => {
       for (const [id, param] of [
-        [MAILCHIMP_CAMPAIGN, "campaignId"],
-        [MAILCHIMP_MEMBERS, "listId"],
+        [connectionSpecIds.mailchimpCampaign, "campaignId"],
+        [connectionSpecIds.mailchimpMembers, "listId"],
       ] as const) {
         const reply = await api.get(`/connectionSpecs/${id}`);
         assert.equal(reply.status, 200);
@@ -63,7 +62,7 @@ describe("emulator specs and explore", () => {
     });
 
     it("serves the Data Lake target spec requiring dataSetId", async () => {
-      const spec = (await api.get(`/connectionSpecs/${DATA_LAKE}`)).body.items[0];
+      const spec = (await api.get(`/connectionSpecs/${connectionSpecIds.dataLake}`)).body.items[0];
       assert.deepEqual(spec.targetSpec.spec.required, ["dataSetId"]);
     });
 
@@ -71,7 +70,11 @@ describe("emulator specs and explore", () => {
       const all = await api.get("/connectionSpecs");
       assert.deepEqual(
         all.body.items.map((spec: { id: string }) => spec.id).sort(),
-        [DATA_LAKE, MAILCHIMP_MEMBERS, MAILCHIMP_CAMPAIGN].sort(),
+        [
+          connectionSpecIds.dataLake,
+          connectionSpecIds.mailchimpMembers,
+          connectionSpecIds.mailchimpCampaign,
+        ].sort(),
       );
       assertNotFound(await api.get("/connectionSpecs/nope"), "connectionSpecs", "nope");
     });
@@ -79,10 +82,13 @@ describe("emulator specs and explore", () => {
 
   describe("flow specs", () => {
     it("serves RestStorageToAEP with its connection specs and scheduleSpec", async () => {
-      const spec = (await api.get(`/flowSpecs/${REST_STORAGE_TO_AEP}`)).body.items[0];
+      const spec = (await api.get(`/flowSpecs/${flowSpecIds.restStorageToAep}`)).body.items[0];
       assert.equal(spec.name, "RestStorageToAEP");
-      assert.deepEqual(spec.sourceConnectionSpecIds, [MAILCHIMP_CAMPAIGN, MAILCHIMP_MEMBERS]);
-      assert.deepEqual(spec.targetConnectionSpecIds, [DATA_LAKE]);
+      assert.deepEqual(spec.sourceConnectionSpecIds, [
+        connectionSpecIds.mailchimpCampaign,
+        connectionSpecIds.mailchimpMembers,
+      ]);
+      assert.deepEqual(spec.targetConnectionSpecIds, [connectionSpecIds.dataLake]);
       assert.deepEqual(spec.scheduleSpec.spec.required, ["startTime", "frequency"]);
       assert.deepEqual(spec.scheduleSpec.spec.properties.frequency.enum, [
         "once",

@@ -1,9 +1,11 @@
 /**
  * The Mailchimp Campaign tutorial, step by step, as Adobe documents it: base connection → explore →
- * source connection → dataset → Data Lake target → flow → runs → update → disable/enable → delete.
+ * source connection → dataset → Data Lake target → flow → runs → update → disable/enable → delete
+ * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
  */
 import assert from "node:assert/strict";
 import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
+import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 import {
   Api,
   assertNotFound,
@@ -12,13 +14,10 @@ import {
   campaignSourceConnection,
   CATALOG,
   dataLakeTarget,
-  DATA_LAKE,
   ETAG_PATTERN,
   everyFifteenMinutes,
   flowBody,
   HOUR,
-  MAILCHIMP_CAMPAIGN,
-  REST_STORAGE_TO_AEP,
   startOfMinute,
   UUID_PATTERN,
 } from "./helpers";
@@ -104,7 +103,7 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
     flowEtag = created.etag;
     const flow = await api.object("flows", created.id);
     assert.equal(flow.state, "enabled");
-    assert.deepEqual(flow.flowSpec, { id: REST_STORAGE_TO_AEP, version: "1.0" });
+    assert.deepEqual(flow.flowSpec, { id: flowSpecIds.restStorageToAep, version: "1.0" });
     assert.deepEqual(flow.scheduleParams, {
       startTime: String(startSeconds),
       frequency: "minute",
@@ -115,14 +114,16 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
       sourceConnections: [
         {
           id: ids.source,
-          connectionSpec: { id: MAILCHIMP_CAMPAIGN, version: "1.0" },
+          connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
           baseConnection: {
             id: ids.base,
-            connectionSpec: { id: MAILCHIMP_CAMPAIGN, version: "1.0" },
+            connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
           },
         },
       ],
-      targetConnections: [{ id: ids.target, connectionSpec: { id: DATA_LAKE, version: "1.0" } }],
+      targetConnections: [
+        { id: ids.target, connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" } },
+      ],
     });
     assert.equal(flow.runs, `/runs?property=flowId==${created.id}`);
   });
@@ -144,7 +145,7 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
     );
     const newest = runs[0];
     assert.equal(newest.flowId, ids.flow);
-    assert.deepEqual(newest.flowSpec, { id: REST_STORAGE_TO_AEP, version: "1.0" });
+    assert.deepEqual(newest.flowSpec, { id: flowSpecIds.restStorageToAep, version: "1.0" });
     assert.match(newest.etag, ETAG_PATTERN);
     assert.equal(newest.metrics.statusSummary.status, "success");
     assert.deepEqual(newest.metrics.statusSummary.errors, []);

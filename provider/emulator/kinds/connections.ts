@@ -2,15 +2,16 @@
  * Base connections (`/connections`): one source account's credentials, validated against the
  * connection spec's authSpec and masked on the way out.
  */
+import { valueAt } from "../../resources/values";
 import { badRequest, flowError } from "../errors";
-import { isPlainObject, secretProperties, type SchemaSubset } from "../jsonSchema";
+import { secretProperties, type SchemaSubset } from "../jsonSchema";
+import { maskAuthParams } from "../secrets";
 import type { JsonObject } from "../store";
 import {
   assertMatchesSchema,
   connectionSpecOrFail,
   defined,
   flowsUsing,
-  getPath,
   specReference,
   type InstanceKind,
   type KindContext,
@@ -31,7 +32,7 @@ export const connectionsKind: InstanceKind = {
   actions: {},
 
   build(body, _id, _actor, context) {
-    const spec = connectionSpecOrFail(context, getPath(body, "connectionSpec.id"));
+    const spec = connectionSpecOrFail(context, valueAt(body, ["connectionSpec", "id"]));
     const auth = body.auth as JsonObject;
     assertAuthParams(spec, auth);
     return {
@@ -44,7 +45,7 @@ export const connectionsKind: InstanceKind = {
 
   revalidate(next, _previous, _actor, context) {
     assertAuthParams(
-      connectionSpecOrFail(context, getPath(next, "connectionSpec.id")),
+      connectionSpecOrFail(context, valueAt(next, ["connectionSpec", "id"])),
       next.auth as JsonObject,
     );
     return next;
@@ -53,10 +54,10 @@ export const connectionsKind: InstanceKind = {
   assertDeletable(object, actor, context) {
     // Flow Service checks the base connection recorded in each flow's inherited attributes.
     const flowIds = flowsUsing(context, actor, (flow) => {
-      const sources = getPath(flow, "inheritedAttributes.sourceConnections");
+      const sources = valueAt(flow, ["inheritedAttributes", "sourceConnections"]);
       return (
         Array.isArray(sources) &&
-        sources.some((source) => getPath(source, "baseConnection.id") === object.id)
+        sources.some((source) => valueAt(source, ["baseConnection", "id"]) === object.id)
       );
     });
     if (flowIds.length > 0) {
@@ -69,18 +70,7 @@ export const connectionsKind: InstanceKind = {
   },
 
   present(object, context) {
-    const secrets = secretProperties(authSchemaOf(object, context));
-    const params = getPath(object, "auth.params");
-    if (secrets.length === 0 || !isPlainObject(params)) {
-      return object;
-    }
-    const masked = Object.fromEntries(
-      Object.entries(params).map(([key, value]) => [
-        key,
-        secrets.includes(key) ? SECRET_MASK : value,
-      ]),
-    );
-    return { ...object, auth: { ...(object.auth as JsonObject), params: masked } };
+    return maskAuthParams(object, secretProperties(authSchemaOf(object, context)), SECRET_MASK);
   },
 };
 
@@ -115,9 +105,9 @@ function assertAuthParams(spec: JsonObject, auth: JsonObject): void {
 
 function authSchemaOf(object: JsonObject, context: KindContext): SchemaSubset | undefined {
   const spec = context.connectionSpecs.find(
-    (candidate) => candidate.id === getPath(object, "connectionSpec.id"),
+    (candidate) => candidate.id === valueAt(object, ["connectionSpec", "id"]),
   );
   const authSpec =
-    spec === undefined ? undefined : findAuthSpec(spec, getPath(object, "auth.specName"));
+    spec === undefined ? undefined : findAuthSpec(spec, valueAt(object, ["auth", "specName"]));
   return authSpec?.spec as SchemaSubset | undefined;
 }

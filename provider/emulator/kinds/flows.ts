@@ -2,14 +2,13 @@
  * Flows (`/flows`): a source connection, a target connection and a schedule under a flow spec.
  * Flows are enabled on creation and can be disabled/enabled through the action endpoint.
  */
+import { isPlainObject, valueAt } from "../../resources/values";
 import { badRequest } from "../errors";
-import { isPlainObject } from "../jsonSchema";
 import { initialCursor, normalizeSchedule, parseSchedule } from "../schedule";
 import type { JsonObject } from "../store";
 import {
   defined,
   flowSpecOrFail,
-  getPath,
   optionalObject,
   referencedOrFail,
   specReference,
@@ -41,7 +40,7 @@ export const flowsKind: InstanceKind = {
   },
 
   build(body, id, actor, context) {
-    const flowSpec = flowSpecOrFail(context, getPath(body, "flowSpec.id"));
+    const flowSpec = flowSpecOrFail(context, valueAt(body, ["flowSpec", "id"]));
     const sources = connectionsFor(body, "sourceConnectionIds", flowSpec, actor, context);
     const targets = connectionsFor(body, "targetConnectionIds", flowSpec, actor, context);
     return {
@@ -51,7 +50,7 @@ export const flowsKind: InstanceKind = {
       sourceConnectionIds: sources.map((source) => source.id),
       targetConnectionIds: targets.map((target) => target.id),
       inheritedAttributes: {
-        properties: { isSourceFlow: getPath(flowSpec, "attributes.isSourceFlow") ?? true },
+        properties: { isSourceFlow: valueAt(flowSpec, ["attributes", "isSourceFlow"]) ?? true },
         sourceConnections: sources.map((source) => ({
           id: source.id,
           connectionSpec: source.connectionSpec,
@@ -71,10 +70,10 @@ export const flowsKind: InstanceKind = {
   },
 
   revalidate(next, previous, _actor, context) {
-    const flowSpec = flowSpecOrFail(context, getPath(next, "flowSpec.id"));
+    const flowSpec = flowSpecOrFail(context, valueAt(next, ["flowSpec", "id"]));
     const schedule = scheduleOf(next, flowSpec);
-    const previousStart = getPath(previous, "scheduleParams.startTime");
-    const startTimeChanged = getPath(schedule, "scheduleParams.startTime") !== previousStart;
+    const previousStart = valueAt(previous, ["scheduleParams", "startTime"]);
+    const startTimeChanged = valueAt(schedule, ["scheduleParams", "startTime"]) !== previousStart;
     if (
       startTimeChanged &&
       previousStart !== undefined &&
@@ -128,8 +127,8 @@ export const flowsKind: InstanceKind = {
 
 function startTimeChanged(event: Extract<WriteEvent, { type: "update" }>): boolean {
   return (
-    getPath(event.object, "scheduleParams.startTime") !==
-    getPath(event.previous, "scheduleParams.startTime")
+    valueAt(event.object, ["scheduleParams", "startTime"]) !==
+    valueAt(event.previous, ["scheduleParams", "startTime"])
   );
 }
 
@@ -153,7 +152,7 @@ function connectionsFor(
   ] as unknown[];
   return ids.map((id) => {
     const connection = referencedOrFail(context, collection, actor, id, what);
-    const specId = getPath(connection, "connectionSpec.id");
+    const specId = valueAt(connection, ["connectionSpec", "id"]);
     if (!accepted.includes(specId)) {
       throw badRequest(
         `The flow spec ${String(flowSpec.name)} (${String(flowSpec.id)}) does not accept ${what}s of connection spec ${String(specId)} (${String(id)}).`,

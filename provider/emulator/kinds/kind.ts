@@ -4,14 +4,12 @@
  * states its required fields, patchable paths, validation, references and presentation.
  */
 import { badRequest, flowError, type ApiError } from "../errors";
-import { isPlainObject, validateAgainstSchema, type SchemaSubset } from "../jsonSchema";
+import { validateAgainstSchema, type SchemaSubset } from "../jsonSchema";
 import type { PatchOperation, PatchRules } from "../patch";
 import type { JsonObject, Scope, Store } from "../store";
+import type { FlowServiceCollection } from "../../client/types";
+import { isPlainObject, valueAt } from "../../resources/values";
 import type { EmulatorClock } from "../clock";
-
-/** The four collections served by the generic instance handler. */
-export type InstanceCollection =
-  "connections" | "sourceConnections" | "targetConnections" | "flows";
 
 /** Who is calling, as established by the gateway checks. */
 export interface Actor {
@@ -31,7 +29,7 @@ export interface KindContext {
 
 /** The per-collection configuration of the generic instance handler. */
 export interface InstanceKind {
-  collection: InstanceCollection;
+  collection: FlowServiceCollection;
   /** Dotted paths a create body (and a patched object) must carry. */
   required: string[];
   patch: PatchRules;
@@ -63,17 +61,10 @@ export type WriteEvent =
   | { type: "action"; object: JsonObject; op: string }
   | { type: "delete"; object: JsonObject };
 
-/** Reads a dotted path (`auth.params`) from an object. */
-export function getPath(object: unknown, dotted: string): unknown {
-  return dotted
-    .split(".")
-    .reduce<unknown>((value, name) => (isPlainObject(value) ? value[name] : undefined), object);
-}
-
 /** Throws a 400 naming the first required field that is missing or empty. */
 export function assertRequired(object: JsonObject, fields: string[]): void {
   for (const field of fields) {
-    const value = getPath(object, field);
+    const value = valueAt(object, field.split("."));
     if (value === undefined || value === null || value === "") {
       throw badRequest(`Required field '${field}' is missing in the request body.`);
     }
@@ -133,7 +124,7 @@ export function specReference(requested: unknown, spec: JsonObject): JsonObject 
 /** An instance referenced by another one, in the caller's scope, or a 400 naming it. */
 export function referencedOrFail(
   context: KindContext,
-  collection: InstanceCollection,
+  collection: FlowServiceCollection,
   actor: Actor,
   id: unknown,
   what: string,

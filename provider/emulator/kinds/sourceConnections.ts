@@ -2,6 +2,7 @@
  * Source connections (`/sourceConnections`): what to read from a source account, validated against
  * the connection spec's sourceSpec and tied to an existing base connection.
  */
+import { valueAt } from "../../resources/values";
 import { badRequest } from "../errors";
 import type { SchemaSubset } from "../jsonSchema";
 import type { JsonObject } from "../store";
@@ -10,7 +11,6 @@ import {
   connectionSpecOrFail,
   defined,
   flowsUsing,
-  getPath,
   inUseByFlows,
   optionalObject,
   referencedOrFail,
@@ -32,7 +32,7 @@ export const sourceConnectionsKind: InstanceKind = {
   actions: {},
 
   build(body, _id, actor, context) {
-    const spec = connectionSpecOrFail(context, getPath(body, "connectionSpec.id"));
+    const spec = connectionSpecOrFail(context, valueAt(body, ["connectionSpec", "id"]));
     if (spec.sourceSpec === undefined) {
       throw badRequest(
         `Connection spec ID '${String(spec.id)}' is not a source connection spec.`,
@@ -60,7 +60,7 @@ export const sourceConnectionsKind: InstanceKind = {
   },
 
   revalidate(next, _previous, _actor, context) {
-    const spec = connectionSpecOrFail(context, getPath(next, "connectionSpec.id"));
+    const spec = connectionSpecOrFail(context, valueAt(next, ["connectionSpec", "id"]));
     assertMatchesSchema(next.params ?? {}, sourceSchemaOf(spec), "params");
     return next;
   },
@@ -81,7 +81,7 @@ export const sourceConnectionsKind: InstanceKind = {
 };
 
 function sourceSchemaOf(spec: JsonObject): SchemaSubset {
-  return { type: "object", ...(getPath(spec, "sourceSpec.spec") as SchemaSubset | undefined) };
+  return { type: "object", ...(valueAt(spec, ["sourceSpec", "spec"]) as SchemaSubset | undefined) };
 }
 
 /**
@@ -108,9 +108,9 @@ function baseConnectionOf(
     body.baseConnectionId,
     "base connection",
   );
-  if (getPath(base, "connectionSpec.id") !== spec.id) {
+  if (valueAt(base, ["connectionSpec", "id"]) !== spec.id) {
     throw badRequest(
-      `The base connection '${String(base.id)}' uses connection spec ${String(getPath(base, "connectionSpec.id"))}, not ${String(spec.id)}.`,
+      `The base connection '${String(base.id)}' uses connection spec ${String(valueAt(base, ["connectionSpec", "id"]))}, not ${String(spec.id)}.`,
     );
   }
   return base;

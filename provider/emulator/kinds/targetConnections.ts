@@ -2,16 +2,16 @@
  * Target connections (`/targetConnections`): where a flow writes. For the Data Lake target the
  * params name a Catalog dataset, which must exist in the same sandbox.
  */
+import { connectionSpecIds } from "../../resources/specCatalog";
+import { valueAt } from "../../resources/values";
 import { badRequest } from "../errors";
 import type { SchemaSubset } from "../jsonSchema";
-import { DATA_LAKE_SPEC_ID } from "../specs";
 import type { JsonObject } from "../store";
 import {
   assertMatchesSchema,
   connectionSpecOrFail,
   defined,
   flowsUsing,
-  getPath,
   inUseByFlows,
   optionalObject,
   referencedOrFail,
@@ -34,7 +34,7 @@ export const targetConnectionsKind: InstanceKind = {
   actions: {},
 
   build(body, _id, actor, context) {
-    const spec = connectionSpecOrFail(context, getPath(body, "connectionSpec.id"));
+    const spec = connectionSpecOrFail(context, valueAt(body, ["connectionSpec", "id"]));
     if (spec.targetSpec === undefined) {
       throw badRequest(
         `Connection spec ID '${String(spec.id)}' is not a target connection spec.`,
@@ -63,7 +63,7 @@ export const targetConnectionsKind: InstanceKind = {
   },
 
   revalidate(next, _previous, actor, context) {
-    const spec = connectionSpecOrFail(context, getPath(next, "connectionSpec.id"));
+    const spec = connectionSpecOrFail(context, valueAt(next, ["connectionSpec", "id"]));
     assertTargetParams(spec, next.params ?? {}, actor, context);
     return next;
   },
@@ -91,11 +91,11 @@ function assertTargetParams(
 ): void {
   const schema = {
     type: "object",
-    ...(getPath(spec, "targetSpec.spec") as SchemaSubset | undefined),
+    ...(valueAt(spec, ["targetSpec", "spec"]) as SchemaSubset | undefined),
   };
   assertMatchesSchema(params, schema, "params");
-  if (spec.id === DATA_LAKE_SPEC_ID) {
-    const dataSetId = getPath(params, "dataSetId");
+  if (spec.id === connectionSpecIds.dataLake) {
+    const dataSetId = valueAt(params, ["dataSetId"]);
     if (
       typeof dataSetId !== "string" ||
       context.store.get("dataSets", actor.scope, dataSetId) === undefined
