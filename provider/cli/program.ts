@@ -32,7 +32,6 @@ export function buildProgram(context: CliContext): Command {
         writeOut: (text) => context.output.out(text.replace(/\n$/, "")),
         writeErr: (text) => context.output.err(text.replace(/\n$/, "")),
       })
-      .showHelpAfterError("(add --help for usage)")
       .exitOverride();
     command.commands.forEach(configure);
   };

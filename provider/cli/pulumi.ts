@@ -5,6 +5,7 @@
  * (`PULUMI_BACKEND_URL`, a login) and the passphrase are the ones `pulumi up` used.
  */
 import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import { CliError } from "./errors";
 
 /** Which stack, from which folder. */
@@ -102,9 +103,13 @@ export class PulumiCli {
   /** Runs `pulumi <args>` and resolves its stdout; a failure becomes Pulumi's own error line. */
   private run(args: string[], input?: string): Promise<string> {
     const display = `pulumi ${args.filter((a) => a !== "--show-secrets").join(" ")}`;
+    const { cwd } = this.selection;
+    if (cwd !== undefined && !statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
+      return Promise.reject(new CliError(`--cwd ${cwd}: no such folder.`, 2));
+    }
     return new Promise((resolve, reject) => {
       const child = spawn(this.command, [...args, "--non-interactive"], {
-        cwd: this.selection.cwd,
+        cwd,
         env: this.env,
         stdio: ["pipe", "pipe", "pipe"],
       });

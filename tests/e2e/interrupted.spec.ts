@@ -36,6 +36,15 @@ const CATALOG = "/data/foundation/catalog";
 /** How long the emulator holds the request the run is killed in. */
 const HOLD_MS = 2_000;
 const CLI = path.join(REPO_ROOT, "dist/provider/cli/index.js");
+/** The creates of a first `up` that wait for nothing, and the two that wait for them. */
+const FIRST_CREATES = [
+  { method: "POST", path: `${CATALOG}/dataSets` },
+  { method: "POST", path: `${FLOW_SERVICE}/connections` },
+];
+const CONNECTION_CREATES = [
+  { method: "POST", path: `${FLOW_SERVICE}/sourceConnections` },
+  { method: "POST", path: `${FLOW_SERVICE}/targetConnections` },
+];
 
 const TYPE_OF: Record<string, string> = {
   dataSets: TYPES.dataset,
@@ -202,13 +211,7 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
 
   it("without recover, the next up creates a second source and target connection (why it exists)", async () => {
     const pipeline = await PipelineStack.create(e2e);
-    await killDuring(
-      () => pipeline.up(),
-      [
-        { method: "POST", path: `${FLOW_SERVICE}/sourceConnections` },
-        { method: "POST", path: `${FLOW_SERVICE}/targetConnections` },
-      ],
-    );
+    await killDuring(() => pipeline.up(), CONNECTION_CREATES);
     await pulumi(pipeline, "cancel", "--yes");
     await pipeline.up();
     assert.equal(e2e.objects("sourceConnections").length, 2);
@@ -217,13 +220,7 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
 
   it("killed during the first creates: recover --adopt records the dataset and the account, up creates the rest once", async () => {
     const pipeline = await PipelineStack.create(e2e);
-    await killDuring(
-      () => pipeline.up(),
-      [
-        { method: "POST", path: `${CATALOG}/dataSets` },
-        { method: "POST", path: `${FLOW_SERVICE}/connections` },
-      ],
-    );
+    await killDuring(() => pipeline.up(), FIRST_CREATES);
     const dataset = e2e.only("dataSets");
     const account = e2e.only("connections");
     await pulumi(pipeline, "cancel", "--yes");
@@ -278,13 +275,7 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
 
   it("killed while source and target connections are created: recover --delete removes them, up creates them once", async () => {
     const pipeline = await PipelineStack.create(e2e);
-    await killDuring(
-      () => pipeline.up(),
-      [
-        { method: "POST", path: `${FLOW_SERVICE}/sourceConnections` },
-        { method: "POST", path: `${FLOW_SERVICE}/targetConnections` },
-      ],
-    );
+    await killDuring(() => pipeline.up(), CONNECTION_CREATES);
     const leaked = [e2e.only("sourceConnections").id, e2e.only("targetConnections").id];
 
     // The killed run still holds the stack's lock: recover stops before touching Adobe.
@@ -392,13 +383,8 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
     await pipeline.refresh();
     await pipeline.destroy();
     await assertInLine(pipeline);
-    assert.deepEqual(e2e.counts(), {
-      dataSets: 0,
-      connections: 0,
-      sourceConnections: 0,
-      targetConnections: 0,
-      flows: 0,
-    });
+    assert.deepEqual(await stateResources(pipeline.stack), []);
+    assert.deepEqual(Object.values(e2e.counts()), [0, 0, 0, 0, 0]);
   });
 });
 

@@ -26,47 +26,40 @@ export interface ResourceKind {
 
 export const TYPE_PREFIX = "pulumi-nodejs:dynamic/aep:";
 
+function kind(
+  label: string,
+  runtimeKey: RuntimeKey,
+  collection: ResourceKind["collection"],
+  identity: readonly string[],
+  deleteOrder: number,
+): ResourceKind {
+  return { type: `${TYPE_PREFIX}${label}`, label, runtimeKey, collection, identity, deleteOrder };
+}
+
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
-  {
-    type: `${TYPE_PREFIX}Dataflow`,
-    label: "Dataflow",
-    runtimeKey: "dataflow",
-    collection: "flows",
-    identity: ["flowSpec.id", "sourceConnectionIds", "targetConnectionIds"],
-    deleteOrder: 0,
-  },
-  {
-    type: `${TYPE_PREFIX}SourceConnection`,
-    label: "SourceConnection",
-    runtimeKey: "source",
-    collection: "sourceConnections",
-    identity: ["connectionSpec.id", "baseConnectionId"],
-    deleteOrder: 1,
-  },
-  {
-    type: `${TYPE_PREFIX}TargetConnection`,
-    label: "TargetConnection",
-    runtimeKey: "target",
-    collection: "targetConnections",
-    identity: ["connectionSpec.id", "baseConnectionId", "params.dataSetId"],
-    deleteOrder: 1,
-  },
-  {
-    type: `${TYPE_PREFIX}BaseConnection`,
-    label: "BaseConnection",
-    runtimeKey: "base",
-    collection: "connections",
-    identity: ["connectionSpec.id"],
-    deleteOrder: 2,
-  },
-  {
-    type: `${TYPE_PREFIX}Dataset`,
-    label: "Dataset",
-    runtimeKey: "dataset",
-    collection: "dataSets",
-    identity: ["schemaRef.id"],
-    deleteOrder: 3,
-  },
+  kind(
+    "Dataflow",
+    "dataflow",
+    "flows",
+    ["flowSpec.id", "sourceConnectionIds", "targetConnectionIds"],
+    0,
+  ),
+  kind(
+    "SourceConnection",
+    "source",
+    "sourceConnections",
+    ["connectionSpec.id", "baseConnectionId"],
+    1,
+  ),
+  kind(
+    "TargetConnection",
+    "target",
+    "targetConnections",
+    ["connectionSpec.id", "baseConnectionId", "params.dataSetId"],
+    1,
+  ),
+  kind("BaseConnection", "base", "connections", ["connectionSpec.id"], 2),
+  kind("Dataset", "dataset", "dataSets", ["schemaRef.id"], 3),
 ];
 
 export function kindOf(type: string): ResourceKind | undefined {
