@@ -13,6 +13,9 @@ import {
 import { isRecord } from "./json";
 import type { CatalogService } from "./types";
 
+/** Catalog's largest page (Catalog filters: https://experienceleague.adobe.com/en/docs/experience-platform/catalog/api/filter-data). */
+const PAGE_SIZE = 100;
+
 export function catalogEndpoints(platform: Platform): CatalogService {
   const dataset = (method: PlatformRequest["method"], id: string): PlatformRequest => ({
     service: "catalog",
@@ -54,6 +57,37 @@ export function catalogEndpoints(platform: Platform): CatalogService {
     async updateDataset(id, changes) {
       // Catalog merges the partial object, so replaying it is harmless: idempotent.
       await platform.call({ ...dataset("PATCH", id), json: changes }, () => undefined);
+    },
+
+    async listDatasets({ name }) {
+      // Catalog pages by offset (`start`), not by link: a full page means there may be another.
+      const query = (start: number) =>
+        new URLSearchParams({ name, limit: String(PAGE_SIZE), start: String(start) });
+      let start = 0;
+      const datasets = await platform.paginate(
+        {
+          service: "catalog",
+          method: "GET",
+          path: "/dataSets",
+          query: [...query(0)],
+          retryClass: "idempotent",
+        },
+        {
+          items: ({ body }) => {
+            if (!isRecord(body)) return unexpected('the expected {"<id>": {...}} listing');
+            return Object.entries(body)
+              .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
+              .map(([id, value]): Record<string, unknown> & { id: string } => ({ ...value, id }));
+          },
+          next: ({ body }) => {
+            if (!isRecord(body) || Object.keys(body).length < PAGE_SIZE) return undefined;
+            start += PAGE_SIZE;
+            return `/dataSets?${query(start).toString()}`;
+          },
+        },
+      );
+      // Catalog's `name` filter is documented as exact; keep only exact matches all the same.
+      return datasets.filter((dataset) => dataset.name === name);
     },
 
     deleteDataset(id) {

@@ -16,9 +16,14 @@ import {
 import type { AepClient } from "./types";
 
 export { FlowServiceError } from "./errors";
-export { SettingsError, type ConfigSource, type FlowServiceSettings } from "./settings";
+export {
+  resolveSettings,
+  SettingsError,
+  type ConfigSource,
+  type FlowServiceSettings,
+} from "./settings";
 export type { AepClientOptions } from "./transport";
-export type { AepClient } from "./types";
+export type { AepClient, FlowServiceCollection } from "./types";
 
 /** The client of one org and sandbox over a transport (its token and concurrency limit). */
 function clientOver(transport: Transport, scope: ClientScope): AepClient {

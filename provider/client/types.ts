@@ -63,6 +63,8 @@ export interface CatalogService {
   updateDataset(id: string, changes: Record<string, unknown>): Promise<void>;
   /** `DELETE /dataSets/{id}`; resolves `false` when it was already gone. */
   deleteDataset(id: string): Promise<boolean>;
+  /** Every dataset with exactly this name (`GET /dataSets?name=`, followed across pages), each with its `id`. */
+  listDatasets(query: { name: string }): Promise<Array<Record<string, unknown> & { id: string }>>;
 }
 
 /** Everything the providers need from Adobe, behind one object per provider process. */

@@ -163,6 +163,32 @@ describe("client: exact calls", () => {
       api.done();
     });
 
+    it("listDatasets pages by start/limit until a short page and keeps exact name matches", async () => {
+      const ims = imsToken();
+      const page = (first: number, count: number) =>
+        Object.fromEntries(
+          Array.from({ length: count }, (_, i) => [
+            `ds${String(first + i).padStart(22, "0")}`,
+            { name: i === 0 ? "Loyalty members" : "Loyalty members (copy)" },
+          ]),
+        );
+      const api = platformNoBody()
+        .get(`${CATALOG}/dataSets`)
+        .query({ name: "Loyalty members", limit: "100", start: "0" })
+        .reply(200, page(0, 100))
+        .get(`${CATALOG}/dataSets`)
+        .query({ name: "Loyalty members", limit: "100", start: "100" })
+        .reply(200, page(100, 3));
+      const { client } = testClient();
+      const found = await client.listDatasets({ name: "Loyalty members" });
+      assert.deepEqual(
+        found.map((dataset) => dataset.id),
+        [`ds${"0".repeat(22)}`, `ds${"100".padStart(22, "0")}`],
+      );
+      ims.done();
+      api.done();
+    });
+
     it("deleteDataset resolves true on 200 ['@/dataSets/<id>']", async () => {
       const ims = imsToken();
       const api = platformNoBody()
