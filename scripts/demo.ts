@@ -176,7 +176,15 @@ function eventPrinter(kind: "up" | "refresh"): (event: EngineEvent) => void {
 
 function printEngineEvent(event: EngineEvent, kind: "up" | "refresh"): void {
   const done = event.resOutputsEvent?.metadata;
-  if (done && done.op !== "same" && !/^pulumi:(pulumi:Stack|providers:)/.test(done.type)) {
+  // A refresh reads custom resources only. For the component (`custom` absent) the engine still
+  // sends an "update" whose old and new states are equal and which its summary does not count.
+  const component = (done?.new ?? done?.old)?.custom !== true;
+  if (
+    done &&
+    done.op !== "same" &&
+    !/^pulumi:(pulumi:Stack|providers:)/.test(done.type) &&
+    !(kind === "refresh" && component)
+  ) {
     const name = done.urn.split("::").pop() ?? done.urn;
     const type = done.type.replace(/^pulumi-nodejs:dynamic\//, "");
     const id = done.new?.id ?? done.old?.id ?? "";
@@ -188,7 +196,7 @@ function printEngineEvent(event: EngineEvent, kind: "up" | "refresh"): void {
     const diff = done.diffs?.length ? ` [${done.diffs.join(", ")}]` : "";
     say(
       `   ${(SYMBOLS[done.op] ?? " ").padEnd(2)} ${(verb ?? done.op).padEnd(10)} ` +
-        `${type.padEnd(26)} ${name.padEnd(18)} ${id}${diff}`,
+        `${type.padEnd(26)} ${name.padEnd(18)} ${id}${diff}`.trimEnd(),
     );
   }
   const failed = event.resOpFailedEvent?.metadata;
