@@ -23,6 +23,7 @@ import {
 } from "../../fixtures/inputs";
 
 const COMPONENT = "aep:index:DataLakePipeline";
+/** The children's types, by the suffix of their names (`mc-base`, ...). */
 const TYPES = {
   base: "pulumi-nodejs:dynamic/aep:BaseConnection",
   source: "pulumi-nodejs:dynamic/aep:SourceConnection",
@@ -91,21 +92,32 @@ function recordingParents() {
   return { parents, opts };
 }
 
+/** The component's five id outputs. */
+function idsOf(pipeline: DataLakePipeline): Promise<string[]> {
+  const { baseConnectionId, sourceConnectionId, datasetId, targetConnectionId, dataflowId } =
+    pipeline;
+  return valueOf(
+    pulumi.all([baseConnectionId, sourceConnectionId, datasetId, targetConnectionId, dataflowId]),
+  );
+}
+
 /** The component, once every resource it declares is registered. */
 async function declare(name: string, args: DataLakePipelineArgs) {
   const { parents, opts } = recordingParents();
   const pipeline = new DataLakePipeline(name, args, opts);
-  await valueOf(
-    pulumi.all([
-      pipeline.baseConnectionId,
-      pipeline.sourceConnectionId,
-      pipeline.datasetId,
-      pipeline.targetConnectionId,
-      pipeline.dataflowId,
-      pipeline.urn,
-    ]),
-  );
+  await idsOf(pipeline);
+  await valueOf(pipeline.urn);
   return { pipeline, parents };
+}
+
+/** What the component declares its Data Lake target connection with, by default. */
+function lakeTargetInputs(schemaId: string, dataSetId: string) {
+  return {
+    name: "Mailchimp campaign dataflow (data lake)",
+    connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
+    data: { format: "parquet_xdm", schema: { id: schemaId } },
+    params: { dataSetId },
+  };
 }
 
 function pipelineArgs() {
@@ -130,6 +142,7 @@ describe("DataLakePipeline", () => {
     await valueOf(pulumi.all(alone.map((resource) => resource.id)));
     for (const { type, inputs } of registered) providers.set(type, inputs.__provider);
     assert.equal(providers.size, 5);
+    for (const text of providers.values()) assert.equal(typeof text, "string");
   });
 
   let registered: Registered[];
@@ -137,9 +150,13 @@ describe("DataLakePipeline", () => {
     registered = await useMocks();
   });
 
-  /** `name type` of every registration, sorted. */
-  function registeredNames(): string[] {
-    return registered.map((r) => `${r.name} ${r.type}`).sort();
+  /** Asserts that exactly the component `mc` and these children of it were registered. */
+  function assertRegistered(...children: Array<keyof typeof TYPES>): void {
+    // Registrations go out as their inputs resolve: compare them as a set.
+    assert.deepEqual(
+      registered.map((r) => `${r.name} ${r.type}`).sort(),
+      [`mc ${COMPONENT}`, ...children.map((child) => `mc-${child} ${TYPES[child]}`)].sort(),
+    );
   }
 
   /** The registration of one resource, by name (fails when there is not exactly one). */
@@ -171,15 +188,7 @@ describe("DataLakePipeline", () => {
     const args = pipelineArgs();
     const { pipeline, parents } = await declare("mc", args);
 
-    // Registrations go out as their inputs resolve: compare them as a set.
-    assert.deepEqual(registeredNames(), [
-      `mc ${COMPONENT}`,
-      `mc-base ${TYPES.base}`,
-      `mc-dataset ${TYPES.dataset}`,
-      `mc-flow ${TYPES.flow}`,
-      `mc-source ${TYPES.source}`,
-      `mc-target ${TYPES.target}`,
-    ]);
+    assertRegistered("base", "source", "dataset", "target", "flow");
     assert.deepEqual(only("mc"), { type: COMPONENT, name: "mc", custom: false, inputs: {} });
     assert.equal(parents.get("mc"), undefined, "the component itself has no parent given");
 
@@ -190,12 +199,13 @@ describe("DataLakePipeline", () => {
       baseConnectionId: "mc-base-id",
     });
     assertChild(parents, pipeline, "mc-dataset", TYPES.dataset, datasetInputs());
-    assertChild(parents, pipeline, "mc-target", TYPES.target, {
-      name: "Mailchimp campaign dataflow (data lake)",
-      connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
-      data: { format: "parquet_xdm", schema: { id: SCHEMA_ID } },
-      params: { dataSetId: "mc-dataset-id" },
-    });
+    assertChild(
+      parents,
+      pipeline,
+      "mc-target",
+      TYPES.target,
+      lakeTargetInputs(SCHEMA_ID, "mc-dataset-id"),
+    );
     assertChild(parents, pipeline, "mc-flow", TYPES.flow, {
       ...args.dataflow,
       sourceConnectionIds: ["mc-source-id"],
@@ -203,18 +213,13 @@ describe("DataLakePipeline", () => {
     });
 
     // The outputs are the children's ids.
-    assert.deepEqual(
-      await valueOf(
-        pulumi.all([
-          pipeline.baseConnectionId,
-          pipeline.sourceConnectionId,
-          pipeline.datasetId,
-          pipeline.targetConnectionId,
-          pipeline.dataflowId,
-        ]),
-      ),
-      ["mc-base-id", "mc-source-id", "mc-dataset-id", "mc-target-id", "mc-flow-id"],
-    );
+    assert.deepEqual(await idsOf(pipeline), [
+      "mc-base-id",
+      "mc-source-id",
+      "mc-dataset-id",
+      "mc-target-id",
+      "mc-flow-id",
+    ]);
     // A child's URN carries its parent's type: the engine nests it under the component.
     assert.equal(
       await valueOf(pipeline.dataflow.urn),
@@ -227,12 +232,12 @@ describe("DataLakePipeline", () => {
       ...pipelineArgs(),
       target: { name: "Campaign lake", description: "Where records land", format: "json" },
     });
+    const declared = lakeTargetInputs(SCHEMA_ID, "mc-dataset-id");
     assertChild(parents, pipeline, "mc-target", TYPES.target, {
+      ...declared,
       name: "Campaign lake",
       description: "Where records land",
-      connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
-      data: { format: "json", schema: { id: SCHEMA_ID } },
-      params: { dataSetId: "mc-dataset-id" },
+      data: { ...declared.data, format: "json" },
     });
   });
 
@@ -240,13 +245,7 @@ describe("DataLakePipeline", () => {
     const args = { ...pipelineArgs(), baseConnection: { existingId: "existing-base" } };
     const { pipeline, parents } = await declare("mc", args);
 
-    assert.deepEqual(registeredNames(), [
-      `mc ${COMPONENT}`,
-      `mc-dataset ${TYPES.dataset}`,
-      `mc-flow ${TYPES.flow}`,
-      `mc-source ${TYPES.source}`,
-      `mc-target ${TYPES.target}`,
-    ]);
+    assertRegistered("source", "dataset", "target", "flow");
     assert.equal(await valueOf(pipeline.baseConnectionId), "existing-base");
     assertChild(parents, pipeline, "mc-source", TYPES.source, {
       ...args.source,
@@ -261,20 +260,15 @@ describe("DataLakePipeline", () => {
     };
     const { pipeline, parents } = await declare("mc", { ...pipelineArgs(), dataset: existing });
 
-    assert.deepEqual(registeredNames(), [
-      `mc ${COMPONENT}`,
-      `mc-base ${TYPES.base}`,
-      `mc-flow ${TYPES.flow}`,
-      `mc-source ${TYPES.source}`,
-      `mc-target ${TYPES.target}`,
-    ]);
+    assertRegistered("base", "source", "target", "flow");
     assert.equal(await valueOf(pipeline.datasetId), existing.existingId);
-    assertChild(parents, pipeline, "mc-target", TYPES.target, {
-      name: "Mailchimp campaign dataflow (data lake)",
-      connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
-      data: { format: "parquet_xdm", schema: { id: existing.schemaId } },
-      params: { dataSetId: existing.existingId },
-    });
+    assertChild(
+      parents,
+      pipeline,
+      "mc-target",
+      TYPES.target,
+      lakeTargetInputs(existing.schemaId, existing.existingId),
+    );
   });
 
   it("with both existing, registers only the source, the target and the dataflow", async () => {
@@ -283,12 +277,7 @@ describe("DataLakePipeline", () => {
       baseConnection: { existingId: "existing-base" },
       dataset: { existingId: "existing-dataset", schemaId: SCHEMA_ID },
     });
-    assert.deepEqual(registeredNames(), [
-      `mc ${COMPONENT}`,
-      `mc-flow ${TYPES.flow}`,
-      `mc-source ${TYPES.source}`,
-      `mc-target ${TYPES.target}`,
-    ]);
+    assertRegistered("source", "target", "flow");
     for (const name of ["mc-source", "mc-target", "mc-flow"]) {
       assert.equal(parents.get(name), pipeline, name);
     }
