@@ -1,7 +1,7 @@
 /**
- * `npm run demo`: the Mailchimp example (examples/mailchimp/index.ts, unchanged) deployed with the
- * real Pulumi engine against the package's Flow Service emulator, then deployed again to show that
- * nothing changes.
+ * `npm run demo`: the Mailchimp example (examples/mailchimp/index.ts, unchanged: the package's
+ * DataLakePipeline component and its five children) deployed with the real Pulumi engine against
+ * the package's Flow Service emulator, then deployed again to show that nothing changes.
  *
  * scripts/run.sh has already set up Node, the npm dependencies, the build and the Pulumi CLI.
  * Everything the demo keeps lives in `.pulumi-demo/` (git-ignored): the local Pulumi backend, the
@@ -176,7 +176,15 @@ function eventPrinter(kind: "up" | "refresh"): (event: EngineEvent) => void {
 
 function printEngineEvent(event: EngineEvent, kind: "up" | "refresh"): void {
   const done = event.resOutputsEvent?.metadata;
-  if (done && done.op !== "same" && !/^pulumi:(pulumi:Stack|providers:)/.test(done.type)) {
+  // A refresh reads custom resources only. For the component (`custom` absent) the engine still
+  // sends an "update" whose old and new states are equal and which its summary does not count.
+  const component = (done?.new ?? done?.old)?.custom !== true;
+  if (
+    done &&
+    done.op !== "same" &&
+    !/^pulumi:(pulumi:Stack|providers:)/.test(done.type) &&
+    !(kind === "refresh" && component)
+  ) {
     const name = done.urn.split("::").pop() ?? done.urn;
     const type = done.type.replace(/^pulumi-nodejs:dynamic\//, "");
     const id = done.new?.id ?? done.old?.id ?? "";
@@ -188,7 +196,7 @@ function printEngineEvent(event: EngineEvent, kind: "up" | "refresh"): void {
     const diff = done.diffs?.length ? ` [${done.diffs.join(", ")}]` : "";
     say(
       `   ${(SYMBOLS[done.op] ?? " ").padEnd(2)} ${(verb ?? done.op).padEnd(10)} ` +
-        `${type.padEnd(21)} ${name.padEnd(18)} ${id}${diff}`,
+        `${type.padEnd(26)} ${name.padEnd(18)} ${id}${diff}`.trimEnd(),
     );
   }
   const failed = event.resOpFailedEvent?.metadata;
@@ -231,13 +239,14 @@ function isWrite(request: RequestLogEntry): boolean {
 function summarize(emulator: EmulatorHandle, outputs: Record<string, { value: unknown }>): void {
   heading("summary");
   const flow = emulator.objects("flows")[0];
+  say('   In the emulator\'s sandbox "prod", the children of the DataLakePipeline "mailchimp": a');
   say(
-    '   In the emulator\'s sandbox "prod": a Catalog dataset, a Mailchimp base connection (Basic',
+    "   Catalog dataset, a Mailchimp base connection (Basic Authentication; the API key is a secret",
   );
-  say("   Authentication; the API key is a secret in the stack), a source connection for campaign");
   say(
-    `   c66a200cda, a Data Lake target connection and a dataflow every 15 minutes, ${String(flow?.state ?? "?")}.`,
+    "   in the stack), a source connection for campaign c66a200cda, a Data Lake target connection",
   );
+  say(`   and a dataflow every 15 minutes, ${String(flow?.state ?? "?")}.`);
   say(
     `   Dataflow ${String(outputs.dataflowId?.value)} reads source ${String(outputs.sourceConnectionId?.value)}`,
   );

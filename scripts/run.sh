@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The single entry point behind the npm scripts: `npm run demo`, `npm test`, `npm run emulator`...
+# The single entry point behind the npm scripts: `npm run demo`, `npm test`, `npm run test:unit`...
 # Each task does its own set-up (Node >= 22, npm dependencies, a build, the Pulumi CLI when it needs
 # one), so every command works on a fresh clone.
 set -euo pipefail
@@ -37,6 +37,14 @@ case "$task" in
     echo "== mocha: unit, emulator contract and end-to-end suites" >&2
     npx mocha "$@"
     ;;
+  test:unit)
+    # The fast path: no build and no Pulumi CLI. tsx goes in NODE_OPTIONS rather than a mocha
+    # `require` so that the processes the tests spawn (the emulator CLI) run from source too.
+    aep_ensure_node && aep_ensure_dependencies
+    echo "== mocha from the TypeScript sources: unit, emulator contract and fault integration suites" >&2
+    echo "   (not here: tests/unit/serialization.spec.ts, which loads the build, and tests/e2e; \`npm test\` runs all)" >&2
+    NODE_OPTIONS="--import=tsx ${NODE_OPTIONS:-}" npx mocha --config .mocharc.unit.json "$@"
+    ;;
   demo)
     aep_ensure_node && aep_ensure_dependencies && build && aep_ensure_pulumi
     node dist/scripts/demo.js "$@"
@@ -50,7 +58,7 @@ case "$task" in
     node dist/bench/index.js "$@"
     ;;
   *)
-    echo "usage: scripts/run.sh build|lint|format|test|demo|emulator|bench" >&2
+    echo "usage: scripts/run.sh build|lint|format|test|test:unit|demo|emulator|bench" >&2
     exit 2
     ;;
 esac

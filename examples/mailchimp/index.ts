@@ -1,14 +1,14 @@
 /**
  * The Pulumi program: a Mailchimp campaign ingested into the Experience Platform data lake every
- * 15 minutes. Settings come from the stack's config (see README.md); `aep:*` settings are read by
- * the provider itself.
+ * 15 minutes, as one `DataLakePipeline` component named `mailchimp`. Settings come from the
+ * stack's config (see README.md); `aep:*` settings are read by the provider itself.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_START_TIME, mailchimpPipeline } from "./pipeline";
+import { DEFAULT_START_TIME, mailchimpPipeline, pipelineIds } from "./pipeline";
 
 const config = new pulumi.Config();
 
-const pipeline = mailchimpPipeline({
+const pipeline = mailchimpPipeline("mailchimp", {
   namePrefix: config.get("namePrefix") ?? `${pulumi.getProject()}-${pulumi.getStack()}`,
   mailchimpUsername: config.require("mailchimpUsername"),
   mailchimpPassword: config.requireSecret("mailchimpPassword"),
@@ -19,9 +19,6 @@ const pipeline = mailchimpPipeline({
   enabled: config.getBoolean("enabled") ?? true,
 });
 
-export const datasetId = pipeline.ids.datasetId;
-export const baseConnectionId = pipeline.ids.baseConnectionId;
-export const sourceConnectionId = pipeline.ids.sourceConnectionId;
-export const targetConnectionId = pipeline.ids.targetConnectionId;
-export const dataflowId = pipeline.ids.dataflowId;
+export const { datasetId, baseConnectionId, sourceConnectionId, targetConnectionId, dataflowId } =
+  pipelineIds(pipeline);
 export const dataflowState = pipeline.dataflow.state;

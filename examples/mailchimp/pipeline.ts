@@ -1,25 +1,18 @@
 /**
- * A Mailchimp campaign → Experience Platform data lake pipeline, as one reusable function.
+ * A Mailchimp campaign → Experience Platform data lake pipeline: the package's `DataLakePipeline`
+ * component with the values of Adobe's "Create a dataflow for Mailchimp Campaign using the Flow
+ * Service API" tutorial
+ * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
  *
- * It declares the five objects of Adobe's "Create a dataflow for Mailchimp" walk-through:
- * a Catalog dataset, a base connection (the Mailchimp account, Basic Authentication), a source
- * connection (one campaign), a Data Lake target connection (the dataset) and a dataflow that runs
- * every 15 minutes. Pulumi passes the ids from one to the next.
- *
- * `index.ts` calls it with the stack's config; the package's demo and end-to-end tests call it
- * with their own values, so what they exercise is exactly this program.
+ * The component declares the five objects (a Catalog dataset, a base connection with the
+ * Mailchimp account's Basic Authentication, a source connection for one campaign, a Data Lake
+ * target connection and a dataflow every 15 minutes) as its children and wires their ids; this
+ * function fills in what is Mailchimp's. `index.ts` calls it with the stack's config; the
+ * package's demo and end-to-end tests call it with their own values, so what they exercise is
+ * exactly this program over the component users install.
  */
 import * as pulumi from "@pulumi/pulumi";
-import {
-  BaseConnection,
-  connectionSpecIds,
-  Dataflow,
-  Dataset,
-  flowSpecIds,
-  SourceConnection,
-  TargetConnection,
-  XDM_FULL_SCHEMA_VERSION,
-} from "pulumi-aep-flow";
+import { connectionSpecIds, DataLakePipeline, flowSpecIds } from "pulumi-aep-flow";
 
 /** 2027-01-01T00:00:00Z: the default first run. Keep it fixed: moving a started schedule replaces the dataflow. */
 export const DEFAULT_START_TIME = 1798761600;
@@ -43,28 +36,19 @@ export interface MailchimpPipelineArgs {
   enabled?: pulumi.Input<boolean>;
   /** Overrides of the display names (each defaults to `<namePrefix> ...`). */
   names?: Partial<Record<"dataset" | "account" | "source" | "target" | "dataflow", string>>;
-  /** Resource options applied to every resource (a parent, `protect`, ...). */
-  opts?: pulumi.CustomResourceOptions;
 }
 
-export interface MailchimpPipeline {
-  dataset: Dataset;
-  baseConnection: BaseConnection;
-  sourceConnection: SourceConnection;
-  targetConnection: TargetConnection;
-  dataflow: Dataflow;
-  /** The ids Experience Platform assigned, ready to export as stack outputs. */
-  ids: {
-    datasetId: pulumi.Output<string>;
-    baseConnectionId: pulumi.Output<string>;
-    sourceConnectionId: pulumi.Output<string>;
-    targetConnectionId: pulumi.Output<string>;
-    dataflowId: pulumi.Output<string>;
-  };
-}
-
-export function mailchimpPipeline(args: MailchimpPipelineArgs): MailchimpPipeline {
-  const { namePrefix, opts } = args;
+/**
+ * The pipeline as a `DataLakePipeline` named `name`: its children are `<name>-dataset`,
+ * `<name>-base`, `<name>-source`, `<name>-target` and `<name>-flow`. `opts` (a parent, `protect`,
+ * ...) apply to the component, and through it to every child.
+ */
+export function mailchimpPipeline(
+  name: string,
+  args: MailchimpPipelineArgs,
+  opts?: pulumi.ComponentResourceOptions,
+): DataLakePipeline {
+  const { namePrefix } = args;
   const names = {
     dataset: `${namePrefix} Mailchimp campaign activity`,
     account: `${namePrefix} Mailchimp account`,
@@ -73,86 +57,54 @@ export function mailchimpPipeline(args: MailchimpPipelineArgs): MailchimpPipelin
     dataflow: `${namePrefix} Mailchimp campaign to data lake`,
     ...args.names,
   };
+  const mailchimp = { id: connectionSpecIds.mailchimpCampaign, version: "1.0" };
 
-  const dataset = new Dataset(
-    "campaign-activity",
+  return new DataLakePipeline(
+    name,
     {
-      name: names.dataset,
-      description: "Email activity of a Mailchimp campaign, ingested by a Flow Service dataflow.",
-      schemaRef: { id: args.schemaId },
-    },
-    opts,
-  );
-
-  const baseConnection = new BaseConnection(
-    "mailchimp-account",
-    {
-      name: names.account,
-      description: "Mailchimp account, Basic Authentication (account name and API key).",
-      connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
-      auth: {
-        specName: "Basic Authentication",
-        params: { username: args.mailchimpUsername, password: args.mailchimpPassword },
+      dataset: {
+        name: names.dataset,
+        description: "Email activity of a Mailchimp campaign, ingested by a Flow Service dataflow.",
+        schemaRef: { id: args.schemaId },
+      },
+      baseConnection: {
+        name: names.account,
+        description: "Mailchimp account, Basic Authentication (account name and API key).",
+        connectionSpec: mailchimp,
+        auth: {
+          specName: "Basic Authentication",
+          params: { username: args.mailchimpUsername, password: args.mailchimpPassword },
+        },
+      },
+      source: {
+        name: names.source,
+        connectionSpec: mailchimp,
+        data: { format: "json" },
+        params: { campaignId: args.campaignId },
+      },
+      target: { name: names.target },
+      dataflow: {
+        name: names.dataflow,
+        flowSpec: { id: flowSpecIds.restStorageToAep, version: "1.0" },
+        scheduleParams: {
+          startTime: args.startTime ?? DEFAULT_START_TIME,
+          frequency: "minute",
+          interval: args.intervalMinutes ?? 15,
+        },
+        enabled: args.enabled ?? true,
       },
     },
     opts,
   );
+}
 
-  const sourceConnection = new SourceConnection(
-    "campaign-source",
-    {
-      name: names.source,
-      baseConnectionId: baseConnection.id,
-      connectionSpec: { id: connectionSpecIds.mailchimpCampaign, version: "1.0" },
-      data: { format: "json" },
-      params: { campaignId: args.campaignId },
-    },
-    opts,
-  );
-
-  const targetConnection = new TargetConnection(
-    "data-lake-target",
-    {
-      name: names.target,
-      connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
-      data: {
-        format: "parquet_xdm",
-        schema: { id: args.schemaId, version: XDM_FULL_SCHEMA_VERSION },
-      },
-      params: { dataSetId: dataset.id },
-    },
-    opts,
-  );
-
-  const dataflow = new Dataflow(
-    "campaign-dataflow",
-    {
-      name: names.dataflow,
-      flowSpec: { id: flowSpecIds.restStorageToAep, version: "1.0" },
-      sourceConnectionIds: [sourceConnection.id],
-      targetConnectionIds: [targetConnection.id],
-      scheduleParams: {
-        startTime: args.startTime ?? DEFAULT_START_TIME,
-        frequency: "minute",
-        interval: args.intervalMinutes ?? 15,
-      },
-      enabled: args.enabled ?? true,
-    },
-    opts,
-  );
-
+/** The ids Experience Platform assigned, as the program's stack outputs. */
+export function pipelineIds(pipeline: DataLakePipeline) {
   return {
-    dataset,
-    baseConnection,
-    sourceConnection,
-    targetConnection,
-    dataflow,
-    ids: {
-      datasetId: dataset.id,
-      baseConnectionId: baseConnection.id,
-      sourceConnectionId: sourceConnection.id,
-      targetConnectionId: targetConnection.id,
-      dataflowId: dataflow.id,
-    },
+    datasetId: pipeline.datasetId,
+    baseConnectionId: pipeline.baseConnectionId,
+    sourceConnectionId: pipeline.sourceConnectionId,
+    targetConnectionId: pipeline.targetConnectionId,
+    dataflowId: pipeline.dataflowId,
   };
 }

@@ -56,14 +56,14 @@ export class DataLakePipeline extends pulumi.ComponentResource {
   readonly dataflow: Dataflow;
 
   constructor(name: string, args: DataLakePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aep:index:DataLakePipeline", name, {}, opts);
-    const parent = { parent: this };
-
+    // Checked before `super`, which registers the component: a call that throws registers nothing.
     if (!args.baseConnection || !args.source || !args.dataset || !args.dataflow) {
       throw new Error(
         `DataLakePipeline "${name}" needs \`baseConnection\`, \`source\`, \`dataset\` and \`dataflow\``,
       );
     }
+    super("aep:index:DataLakePipeline", name, {}, opts);
+    const parent = { parent: this };
 
     this.baseConnectionId = isExisting(args.baseConnection)
       ? pulumi.output(args.baseConnection.existingId)

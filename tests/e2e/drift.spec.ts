@@ -43,7 +43,7 @@ describe("e2e: drift, refresh and import", function () {
     e2e.emulator.clearRequests();
 
     const refresh = await pipeline.refresh();
-    assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 5 });
+    assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 6 });
     assert.deepEqual(e2e.apiWrites(), [], "refresh writes nothing");
     let state = await stateResource(pipeline.stack, TYPES.dataflow);
     assert.equal(state.outputs?.name, "Renamed in the Experience Platform UI");
@@ -51,9 +51,9 @@ describe("e2e: drift, refresh and import", function () {
     assert.equal(state.outputs?.etag, edited.etag);
 
     const preview = await pipeline.preview();
-    assert.deepEqual(preview.changeSummary, { update: 1, same: 5 });
+    assert.deepEqual(preview.changeSummary, { update: 1, same: 6 });
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 5 });
+    assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 6 });
     const writes = e2e.apiWrites();
     assert.deepEqual(writes.map(describeRequest), [`PATCH /flows/${String(flow.id)}`]);
     assert.equal(writes[0]?.headers["if-match"], edited.etag);
@@ -66,7 +66,7 @@ describe("e2e: drift, refresh and import", function () {
     assert.equal(state.outputs?.etag, e2e.only("flows").etag);
 
     const after = await pipeline.preview();
-    assert.deepEqual(after.changeSummary, { same: 6 });
+    assert.deepEqual(after.changeSummary, { same: 7 });
   });
 
   it("refresh drops an object deleted out of band from the state, and the next up recreates it", async () => {
@@ -79,14 +79,14 @@ describe("e2e: drift, refresh and import", function () {
     e2e.emulator.clearRequests();
 
     const refresh = await pipeline.refresh();
-    assert.deepEqual(refresh.summary.resourceChanges, { delete: 1, same: 5 });
+    assert.deepEqual(refresh.summary.resourceChanges, { delete: 1, same: 6 });
     assert.deepEqual(e2e.apiWrites(), []);
     const types = (await stateResources(pipeline.stack)).map((r) => r.type);
     assert.ok(!types.includes(TYPES.dataflow), `the dataflow left the state: ${types.join(", ")}`);
     assert.equal(types.length, 4);
 
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { create: 1, same: 5 });
+    assert.deepEqual(up.summary.resourceChanges, { create: 1, same: 6 });
     assert.deepEqual(e2e.apiWrites().map(describeRequest), ["POST /flows"]);
     const recreated = e2e.only("flows");
     assert.notEqual(recreated.id, flow.id);

@@ -25,15 +25,13 @@ import {
 } from "@pulumi/pulumi/automation";
 import { startEmulator } from "../../provider/emulator";
 import type { Collection, EmulatorHandle, RequestLogEntry } from "../../provider/emulator/types";
-import { mailchimpPipeline, type MailchimpPipelineArgs } from "../../examples/mailchimp/pipeline";
+import {
+  mailchimpPipeline,
+  pipelineIds,
+  type MailchimpPipelineArgs,
+} from "../../examples/mailchimp/pipeline";
 
 export type { MailchimpPipelineArgs };
-
-// Pulumi's runtime keeps its state on two globals, created by the first program run. Declare them
-// before mocha snapshots the globals, so its leak check (`check-leaks`) does not flag them.
-for (const name of ["globalStore", "stackResource"]) {
-  if (!(name in globalThis)) (globalThis as Record<string, unknown>)[name] = undefined;
-}
 
 /** The repository root (this file runs from dist/tests/e2e). */
 export const REPO_ROOT = path.resolve(__dirname, "../../..");
@@ -66,6 +64,18 @@ export const TYPES = {
   dataflow: "pulumi-nodejs:dynamic/aep:Dataflow",
 } as const;
 
+/** The example's `DataLakePipeline`, as the suites deploy it. */
+export const PIPELINE = { type: "aep:index:DataLakePipeline", name: "mailchimp" } as const;
+
+/** The name the component gives its child of each type. */
+export const CHILD_NAMES: Record<keyof typeof TYPES, string> = {
+  dataset: `${PIPELINE.name}-dataset`,
+  baseConnection: `${PIPELINE.name}-base`,
+  sourceConnection: `${PIPELINE.name}-source`,
+  targetConnection: `${PIPELINE.name}-target`,
+  dataflow: `${PIPELINE.name}-flow`,
+};
+
 /** The example's arguments as the suites start from: valid, stable, a schedule in the future. */
 export function baseArgs(overrides: Partial<MailchimpPipelineArgs> = {}): MailchimpPipelineArgs {
   return {
@@ -83,13 +93,14 @@ export function baseArgs(overrides: Partial<MailchimpPipelineArgs> = {}): Mailch
 
 /** An inline program that runs the example pipeline with whatever `args()` returns at run time. */
 export function pipelineProgram(args: () => MailchimpPipelineArgs): PulumiFn {
-  return async () => mailchimpPipeline(args()).ids;
+  return async () => pipelineIds(mailchimpPipeline(PIPELINE.name, args()));
 }
 
 /** A resource of an exported deployment. */
 export interface StateResource {
   urn: string;
   type: string;
+  parent?: string;
   id?: string;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
@@ -270,11 +281,17 @@ export function describeRequest(request: RequestLogEntry): string {
   return `${request.method.toUpperCase()} ${short}${query ? `?${query}` : ""}`;
 }
 
-/** The stack's resources as the state holds them, keyed by type token; the stack itself left out. */
-export async function stateResources(stack: Stack): Promise<StateResource[]> {
+/** Every resource of the stack's state: the stack, the default provider, components and the rest. */
+export async function deploymentResources(stack: Stack): Promise<StateResource[]> {
   const exported = await stack.exportStack();
-  const deployment = exported.deployment as { resources?: StateResource[] };
-  return (deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+  return (exported.deployment as { resources?: StateResource[] }).resources ?? [];
+}
+
+/** The stack's dynamic resources (the Flow Service and Catalog objects) as the state holds them. */
+export async function stateResources(stack: Stack): Promise<StateResource[]> {
+  return (await deploymentResources(stack)).filter((r) =>
+    r.type.startsWith("pulumi-nodejs:dynamic/"),
+  );
 }
 
 /** The one resource of a type in the state (fails when there is not exactly one). */

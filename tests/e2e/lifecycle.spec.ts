@@ -1,14 +1,19 @@
 /**
  * End to end, under the real Pulumi engine against the emulator: create, no-op, in-place updates,
- * replacement, enable/disable and destroy of the example pipeline. Every test checks both sides:
- * the emulator's objects and request log, and the stack's state and outputs.
+ * replacement, enable/disable and destroy of the example pipeline (the package's DataLakePipeline
+ * component and its five children). Every test checks both sides: the emulator's objects and
+ * request log, and the stack's state and outputs.
  */
 import assert from "node:assert/strict";
 import {
+  CHILD_NAMES,
+  deploymentResources,
   describeRequest,
   E2E,
   MAILCHIMP_PASSWORD,
+  PIPELINE,
   PipelineStack,
+  PROJECT,
   ROTATED_PASSWORD,
   stateResource,
   stateResources,
@@ -49,7 +54,8 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
   it("up creates the dataset and the four Flow Service objects, wired by id", async () => {
     const pipeline = await PipelineStack.create(e2e);
     const result = await pipeline.up();
-    assert.deepEqual(result.summary.resourceChanges, { create: 6 });
+    // The stack, the component and its five children.
+    assert.deepEqual(result.summary.resourceChanges, { create: 7 });
 
     const dataset = e2e.only("dataSets");
     const base = e2e.only("connections");
@@ -105,6 +111,26 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
     const flowState = await stateResource(pipeline.stack, TYPES.dataflow);
     assert.equal(flowState.outputs?.state, "enabled");
     assert.equal(flowState.outputs?.enabled, true);
+
+    // The engine holds them as the component's children: each URN has the component's type in
+    // its parent chain, each `parent` is the component, whose own parent is the stack.
+    const prefix = `urn:pulumi:${pipeline.stack.name}::${PROJECT}::`;
+    const componentUrn = `${prefix}${PIPELINE.type}::${PIPELINE.name}`;
+    const all = await deploymentResources(pipeline.stack);
+    const component = all.filter((r) => r.type === PIPELINE.type);
+    assert.deepEqual(
+      component.map((r) => [r.urn, r.parent]),
+      [[componentUrn, `${prefix}pulumi:pulumi:Stack::${PROJECT}-${pipeline.stack.name}`]],
+    );
+    assert.deepEqual(
+      (await stateResources(pipeline.stack)).map((r) => [r.urn, r.parent]).sort(),
+      Object.entries(CHILD_NAMES)
+        .map(([key, name]) => [
+          `${prefix}${PIPELINE.type}$${TYPES[key as keyof typeof TYPES]}::${name}`,
+          componentUrn,
+        ])
+        .sort(),
+    );
   });
 
   it("with nothing changed, preview and up report no changes and write nothing", async () => {
@@ -112,9 +138,9 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
     const before = await stateResources(pipeline.stack);
 
     const preview = await pipeline.preview();
-    assert.deepEqual(preview.changeSummary, { same: 6 });
+    assert.deepEqual(preview.changeSummary, { same: 7 });
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { same: 6 });
+    assert.deepEqual(up.summary.resourceChanges, { same: 7 });
 
     assert.deepEqual(e2e.apiWrites().map(describeRequest), []);
     const after = await stateResources(pipeline.stack);
@@ -131,10 +157,10 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
     });
 
     const preview = await pipeline.preview();
-    assert.deepEqual(preview.changeSummary, { update: 2, same: 4 });
+    assert.deepEqual(preview.changeSummary, { update: 2, same: 5 });
     assert.deepEqual(e2e.apiWrites(), [], "preview writes nothing");
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { update: 2, same: 4 });
+    assert.deepEqual(up.summary.resourceChanges, { update: 2, same: 5 });
 
     const writes = e2e.apiWrites();
     assert.deepEqual(writes.map(describeRequest).sort(), [
@@ -184,9 +210,9 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
     pipeline.set({ campaignId: "b7e1f04a2c" });
 
     const preview = await pipeline.preview();
-    assert.deepEqual(preview.changeSummary, { replace: 2, same: 4 });
+    assert.deepEqual(preview.changeSummary, { replace: 2, same: 5 });
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { replace: 2, same: 4 });
+    assert.deepEqual(up.summary.resourceChanges, { replace: 2, same: 5 });
 
     const newSource = e2e.only("sourceConnections");
     const newFlow = e2e.only("flows");
@@ -220,7 +246,7 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
 
     pipeline.set({ enabled: false });
     const disable = await pipeline.up();
-    assert.deepEqual(disable.summary.resourceChanges, { update: 1, same: 5 });
+    assert.deepEqual(disable.summary.resourceChanges, { update: 1, same: 6 });
     assert.deepEqual(e2e.apiWrites().map(describeRequest), [
       `POST /flows/${String(flow.id)}/action?op=disable`,
     ]);
@@ -233,7 +259,7 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
     e2e.emulator.clearRequests();
     pipeline.set({ enabled: true });
     const enable = await pipeline.up();
-    assert.deepEqual(enable.summary.resourceChanges, { update: 1, same: 5 });
+    assert.deepEqual(enable.summary.resourceChanges, { update: 1, same: 6 });
     assert.deepEqual(e2e.apiWrites().map(describeRequest), [
       `POST /flows/${String(flow.id)}/action?op=enable`,
     ]);
@@ -246,7 +272,7 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
   it("destroy deletes every object and leaves the emulator and the state empty", async () => {
     const { pipeline, dataset, base, source, target, flow } = await deployed();
     const result = await pipeline.destroy();
-    assert.deepEqual(result.summary.resourceChanges, { delete: 6 });
+    assert.deepEqual(result.summary.resourceChanges, { delete: 7 });
 
     assert.deepEqual(e2e.counts(), {
       dataSets: 0,
@@ -263,5 +289,10 @@ describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
       `DELETE catalog:/dataSets/${String(dataset.id)}`,
     ]);
     assert.deepEqual(await stateResources(pipeline.stack), []);
+    assert.deepEqual(
+      (await deploymentResources(pipeline.stack)).filter((r) => r.type === PIPELINE.type),
+      [],
+      "the component left the state too",
+    );
   });
 });

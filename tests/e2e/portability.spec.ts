@@ -123,7 +123,7 @@ describe("e2e: state contents, portability and validation", function () {
     e2e.emulator.editOutOfBand("flows", String(flow.id), { description: "edited elsewhere" });
     e2e.emulator.clearRequests();
     const refresh = await moved.refresh({ color: "never" });
-    assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 5 });
+    assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 6 });
     assert.ok(
       e2e.emulator.requests().some((r) => r.method === "GET"),
       "refresh read the objects",
@@ -134,7 +134,7 @@ describe("e2e: state contents, portability and validation", function () {
     );
 
     const destroy = await moved.destroy({ color: "never" });
-    assert.deepEqual(destroy.summary.resourceChanges, { delete: 6 });
+    assert.deepEqual(destroy.summary.resourceChanges, { delete: 7 });
     assert.deepEqual(e2e.counts(), {
       dataSets: 0,
       connections: 0,
@@ -197,14 +197,14 @@ describe("e2e: state contents, portability and validation", function () {
       [
         { intervalMinutes: 5 },
         [
-          /aep:Dataflow resource 'campaign-dataflow': property scheduleParams\.interval value \{[^}]*\} has a problem/,
+          /aep:Dataflow resource 'mailchimp-flow': property scheduleParams\.interval value \{[^}]*\} has a problem/,
           /Dataflow scheduleParams\.interval must be at least 15 when frequency is "minute"/,
         ],
       ],
       [
         { campaignId: "" },
         [
-          /aep:SourceConnection resource 'campaign-source': property params\.campaignId/,
+          /aep:SourceConnection resource 'mailchimp-source': property params\.campaignId/,
           /SourceConnection params\.campaignId is required by the Mailchimp Campaign connection spec/,
         ],
       ],

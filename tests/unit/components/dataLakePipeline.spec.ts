@@ -1,115 +1,298 @@
-// The component's wiring under Pulumi's mocks: which children it registers, with which inputs and
-// parent. Mocks never run provider methods; those are covered by the resource and e2e suites.
+// The component's wiring under Pulumi's mocks: every resource it registers, with its exact inputs
+// and its parent. Mocks never run provider methods; those are covered by the resource and e2e
+// suites. Any invoke fails the test: the component has no reason to make one.
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { DataLakePipeline } from "../../../provider/components/dataLakePipeline";
+import {
+  DataLakePipeline,
+  type DataLakePipelineArgs,
+} from "../../../provider/components/dataLakePipeline";
+import { BaseConnection } from "../../../provider/resources/baseConnection";
+import { Dataflow } from "../../../provider/resources/dataflow";
+import { Dataset } from "../../../provider/resources/dataset";
+import { SourceConnection } from "../../../provider/resources/sourceConnection";
+import { connectionSpecIds } from "../../../provider/resources/specCatalog";
+import { TargetConnection } from "../../../provider/resources/targetConnection";
 import {
   baseConnectionInputs,
   dataflowInputs,
   datasetInputs,
+  SCHEMA_ID,
   sourceConnectionInputs,
+  targetConnectionInputs,
 } from "../../fixtures/inputs";
 
+const COMPONENT = "aep:index:DataLakePipeline";
+/** The children's types, by the suffix of their names (`mc-base`, ...). */
+const TYPES = {
+  base: "pulumi-nodejs:dynamic/aep:BaseConnection",
+  source: "pulumi-nodejs:dynamic/aep:SourceConnection",
+  dataset: "pulumi-nodejs:dynamic/aep:Dataset",
+  target: "pulumi-nodejs:dynamic/aep:TargetConnection",
+  flow: "pulumi-nodejs:dynamic/aep:Dataflow",
+} as const;
+
+/** A secret value as the mock monitor receives it (Pulumi's wire form of a secret). */
+function secret(value: unknown) {
+  return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
+
+/** What the mock monitor received for one resource. */
 interface Registered {
   type: string;
   name: string;
-  inputs: Record<string, any>;
-  parent?: string;
+  custom: boolean | undefined;
+  inputs: Record<string, unknown>;
+}
+
+/** Registrations in order; each resource's id is `<name>-id` and its outputs are its inputs. */
+async function useMocks(): Promise<Registered[]> {
+  const registered: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({
+          type: args.type,
+          name: args.name,
+          custom: args.custom,
+          inputs: args.inputs,
+        });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => {
+        throw new Error(`unexpected invoke of ${args.token}`);
+      },
+    },
+    "project",
+    "stack",
+    false,
+  );
+  return registered;
 }
 
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-describe("DataLakePipeline", () => {
-  let registered: Registered[];
-
-  beforeEach(async () => {
-    registered = [];
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-          return { id: `${args.name}-id`, state: args.inputs };
-        },
-        call: () => ({}),
+/**
+ * Options with a transformation that records the parent each resource is declared with. A
+ * component's transformations run, as the resource is constructed, for it and for every resource
+ * declared with it as (grand)parent.
+ */
+function recordingParents() {
+  const parents = new Map<string, pulumi.Resource | undefined>();
+  const opts: pulumi.ComponentResourceOptions = {
+    transformations: [
+      ({ name, opts: declared }) => {
+        parents.set(name, declared.parent);
+        return undefined;
       },
-      "project",
-      "stack",
-      false,
-    );
+    ],
+  };
+  return { parents, opts };
+}
+
+/** The component's five id outputs. */
+function idsOf(pipeline: DataLakePipeline): Promise<string[]> {
+  const { baseConnectionId, sourceConnectionId, datasetId, targetConnectionId, dataflowId } =
+    pipeline;
+  return valueOf(
+    pulumi.all([baseConnectionId, sourceConnectionId, datasetId, targetConnectionId, dataflowId]),
+  );
+}
+
+/** The component, once every resource it declares is registered. */
+async function declare(name: string, args: DataLakePipelineArgs) {
+  const { parents, opts } = recordingParents();
+  const pipeline = new DataLakePipeline(name, args, opts);
+  await idsOf(pipeline);
+  await valueOf(pipeline.urn);
+  return { pipeline, parents };
+}
+
+/** What the component declares its Data Lake target connection with, by default. */
+function lakeTargetInputs(schemaId: string, dataSetId: string) {
+  return {
+    name: "Mailchimp campaign dataflow (data lake)",
+    connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
+    data: { format: "parquet_xdm", schema: { id: schemaId } },
+    params: { dataSetId },
+  };
+}
+
+function pipelineArgs() {
+  const { baseConnectionId: _wired, ...source } = sourceConnectionInputs();
+  const { sourceConnectionIds: _s, targetConnectionIds: _t, ...dataflow } = dataflowInputs();
+  return { baseConnection: baseConnectionInputs(), source, dataset: datasetInputs(), dataflow };
+}
+
+describe("DataLakePipeline", () => {
+  /** The `__provider` each resource type stores when declared on its own, outside any component. */
+  const providers = new Map<string, unknown>();
+
+  before(async () => {
+    const registered = await useMocks();
+    const alone = [
+      new BaseConnection("alone-base", baseConnectionInputs()),
+      new SourceConnection("alone-source", sourceConnectionInputs()),
+      new Dataset("alone-dataset", datasetInputs()),
+      new TargetConnection("alone-target", targetConnectionInputs()),
+      new Dataflow("alone-flow", dataflowInputs()),
+    ];
+    await valueOf(pulumi.all(alone.map((resource) => resource.id)));
+    for (const { type, inputs } of registered) providers.set(type, inputs.__provider);
+    assert.equal(providers.size, 5);
+    for (const text of providers.values()) assert.equal(typeof text, "string");
   });
 
-  function pipelineArgs() {
-    const { baseConnectionId: _wired, ...source } = sourceConnectionInputs();
-    const { sourceConnectionIds: _s, targetConnectionIds: _t, ...dataflow } = dataflowInputs();
-    return { baseConnection: baseConnectionInputs(), source, dataset: datasetInputs(), dataflow };
+  let registered: Registered[];
+  beforeEach(async () => {
+    registered = await useMocks();
+  });
+
+  /** Asserts that exactly the component `mc` and these children of it were registered. */
+  function assertRegistered(...children: Array<keyof typeof TYPES>): void {
+    // Registrations go out as their inputs resolve: compare them as a set.
+    assert.deepEqual(
+      registered.map((r) => `${r.name} ${r.type}`).sort(),
+      [`mc ${COMPONENT}`, ...children.map((child) => `mc-${child} ${TYPES[child]}`)].sort(),
+    );
+  }
+
+  /** The registration of one resource, by name (fails when there is not exactly one). */
+  function only(name: string): Registered {
+    const matches = registered.filter((r) => r.name === name);
+    assert.equal(matches.length, 1, `${name} registered ${matches.length} times`);
+    return matches[0]!;
+  }
+
+  /** Asserts a child's type, exact inputs (plus the type's own `__provider`) and parent. */
+  function assertChild(
+    parents: Map<string, pulumi.Resource | undefined>,
+    pipeline: DataLakePipeline,
+    name: string,
+    type: string,
+    inputs: Record<string, unknown>,
+  ): void {
+    const child = only(name);
+    assert.deepEqual(child, {
+      type,
+      name,
+      custom: true,
+      inputs: { ...inputs, __provider: providers.get(type) },
+    });
+    assert.equal(parents.get(name), pipeline, `${name} is parented to the component`);
   }
 
   it("creates the five children, parented to it, with the ids wired between them", async () => {
-    const pipeline = new DataLakePipeline("mc", pipelineArgs());
-    assert.equal(await valueOf(pipeline.dataflowId), "mc-flow-id");
-    const byName = Object.fromEntries(registered.map((r) => [r.name, r]));
-    assert.deepEqual(
-      registered
-        .map((r) => [r.type, r.name])
-        .sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
-      [
-        ["aep:index:DataLakePipeline", "mc"],
-        ["pulumi-nodejs:dynamic/aep:BaseConnection", "mc-base"],
-        ["pulumi-nodejs:dynamic/aep:Dataset", "mc-dataset"],
-        ["pulumi-nodejs:dynamic/aep:Dataflow", "mc-flow"],
-        ["pulumi-nodejs:dynamic/aep:SourceConnection", "mc-source"],
-        ["pulumi-nodejs:dynamic/aep:TargetConnection", "mc-target"],
-      ],
-    );
-    assert.equal(byName["mc-source"]?.inputs.baseConnectionId, "mc-base-id");
-    assert.deepEqual(byName["mc-target"]?.inputs.params, { dataSetId: "mc-dataset-id" });
-    assert.deepEqual(byName["mc-target"]?.inputs.data, {
-      format: "parquet_xdm",
-      schema: { id: datasetInputs().schemaRef.id },
+    const args = pipelineArgs();
+    const { pipeline, parents } = await declare("mc", args);
+
+    assertRegistered("base", "source", "dataset", "target", "flow");
+    assert.deepEqual(only("mc"), { type: COMPONENT, name: "mc", custom: false, inputs: {} });
+    assert.equal(parents.get("mc"), undefined, "the component itself has no parent given");
+
+    const base = baseConnectionInputs();
+    assertChild(parents, pipeline, "mc-base", TYPES.base, { ...base, auth: secret(base.auth) });
+    assertChild(parents, pipeline, "mc-source", TYPES.source, {
+      ...args.source,
+      baseConnectionId: "mc-base-id",
     });
-    assert.equal(byName["mc-target"]?.inputs.name, "Mailchimp campaign dataflow (data lake)");
-    assert.deepEqual(byName["mc-flow"]?.inputs.sourceConnectionIds, ["mc-source-id"]);
-    assert.deepEqual(byName["mc-flow"]?.inputs.targetConnectionIds, ["mc-target-id"]);
-    assert.ok(typeof byName["mc-flow"]?.inputs.__provider === "string");
+    assertChild(parents, pipeline, "mc-dataset", TYPES.dataset, datasetInputs());
+    assertChild(
+      parents,
+      pipeline,
+      "mc-target",
+      TYPES.target,
+      lakeTargetInputs(SCHEMA_ID, "mc-dataset-id"),
+    );
+    assertChild(parents, pipeline, "mc-flow", TYPES.flow, {
+      ...args.dataflow,
+      sourceConnectionIds: ["mc-source-id"],
+      targetConnectionIds: ["mc-target-id"],
+    });
+
+    // The outputs are the children's ids.
+    assert.deepEqual(await idsOf(pipeline), [
+      "mc-base-id",
+      "mc-source-id",
+      "mc-dataset-id",
+      "mc-target-id",
+      "mc-flow-id",
+    ]);
     // A child's URN carries its parent's type: the engine nests it under the component.
     assert.equal(
       await valueOf(pipeline.dataflow.urn),
-      "urn:pulumi:stack::project::aep:index:DataLakePipeline$pulumi-nodejs:dynamic/aep:Dataflow::mc-flow",
+      `urn:pulumi:stack::project::${COMPONENT}$${TYPES.flow}::mc-flow`,
     );
   });
 
-  it("uses an existing base connection and dataset by id", async () => {
-    const args = {
+  it("passes the target's name, description and format", async () => {
+    const { pipeline, parents } = await declare("mc", {
       ...pipelineArgs(),
-      baseConnection: { existingId: "existing-base" },
-      dataset: {
-        existingId: "5c8c3c555033b814b69f947f",
-        schemaId: "https://ns.adobe.com/acme/schemas/x",
-      },
-    };
-    const pipeline = new DataLakePipeline("mc", args);
-    assert.equal(await valueOf(pipeline.datasetId), "5c8c3c555033b814b69f947f");
-    await valueOf(pipeline.dataflowId);
-    assert.deepEqual(registered.map((r) => r.name).sort(), [
-      "mc",
-      "mc-flow",
-      "mc-source",
-      "mc-target",
-    ]);
-    const source = registered.find((r) => r.name === "mc-source");
-    assert.equal(source?.inputs.baseConnectionId, "existing-base");
-    const target = registered.find((r) => r.name === "mc-target");
-    assert.equal(target?.inputs.data.schema.id, "https://ns.adobe.com/acme/schemas/x");
+      target: { name: "Campaign lake", description: "Where records land", format: "json" },
+    });
+    const declared = lakeTargetInputs(SCHEMA_ID, "mc-dataset-id");
+    assertChild(parents, pipeline, "mc-target", TYPES.target, {
+      ...declared,
+      name: "Campaign lake",
+      description: "Where records land",
+      data: { ...declared.data, format: "json" },
+    });
   });
 
-  it("names the missing arguments", () => {
+  it("uses an existing base connection by id, and creates no base connection", async () => {
+    const args = { ...pipelineArgs(), baseConnection: { existingId: "existing-base" } };
+    const { pipeline, parents } = await declare("mc", args);
+
+    assertRegistered("source", "dataset", "target", "flow");
+    assert.equal(await valueOf(pipeline.baseConnectionId), "existing-base");
+    assertChild(parents, pipeline, "mc-source", TYPES.source, {
+      ...args.source,
+      baseConnectionId: "existing-base",
+    });
+  });
+
+  it("uses an existing dataset and its schema by id, and creates no dataset", async () => {
+    const existing = {
+      existingId: "5c8c3c555033b814b69f947f",
+      schemaId: "https://ns.adobe.com/acme/schemas/existing",
+    };
+    const { pipeline, parents } = await declare("mc", { ...pipelineArgs(), dataset: existing });
+
+    assertRegistered("base", "source", "target", "flow");
+    assert.equal(await valueOf(pipeline.datasetId), existing.existingId);
+    assertChild(
+      parents,
+      pipeline,
+      "mc-target",
+      TYPES.target,
+      lakeTargetInputs(existing.schemaId, existing.existingId),
+    );
+  });
+
+  it("with both existing, registers only the source, the target and the dataflow", async () => {
+    const { pipeline, parents } = await declare("mc", {
+      ...pipelineArgs(),
+      baseConnection: { existingId: "existing-base" },
+      dataset: { existingId: "existing-dataset", schemaId: SCHEMA_ID },
+    });
+    assertRegistered("source", "target", "flow");
+    for (const name of ["mc-source", "mc-target", "mc-flow"]) {
+      assert.equal(parents.get(name), pipeline, name);
+    }
+    assert.equal(only("mc-source").inputs.baseConnectionId, "existing-base");
+    assert.deepEqual(only("mc-target").inputs.params, { dataSetId: "existing-dataset" });
+  });
+
+  it("names the missing arguments, and declares nothing", () => {
+    const { parents, opts } = recordingParents();
     assert.throws(
-      () => new DataLakePipeline("mc", { ...pipelineArgs(), dataset: undefined } as never),
+      () => new DataLakePipeline("mc", { ...pipelineArgs(), dataset: undefined } as never, opts),
       {
         message: 'DataLakePipeline "mc" needs `baseConnection`, `source`, `dataset` and `dataflow`',
       },
     );
+    assert.deepEqual([...parents.keys()], [], "no resource was constructed");
   });
 });
