@@ -90,10 +90,10 @@ export class Emulator implements KindContext {
     if (found === undefined) {
       return undefined;
     }
-    const edited = {
-      ...bumpedVersion(collection, deepMerge(found.object, changes), this.clock.now()),
-      id,
-    };
+    const edited =
+      collection === "mappingSets"
+        ? withNewMappingVersion(found.object, changes, this.clock.now())
+        : { ...bumpedVersion(collection, deepMerge(found.object, changes), this.clock.now()), id };
     this.store.put(collection, found.scope, edited);
     this.commit();
     return edited;
@@ -121,10 +121,26 @@ export function assertCollection(collection: string): asserts collection is Coll
   }
 }
 
-/** A new version after an edit: Catalog bumps its semver, Flow Service issues a new etag. */
+/**
+ * A new version after an edit: Catalog bumps its semver, the Schema Registry its modification
+ * date (its version moves only with the fields), Flow Service issues a new etag.
+ */
 function bumpedVersion(collection: Collection, object: JsonObject, now: number): JsonObject {
   if (collection === "dataSets") {
     return { ...object, version: bumpVersion(object.version), updated: now };
+  }
+  if (collection === "schemas") {
+    const metadata = isPlainObject(object["meta:registryMetadata"])
+      ? object["meta:registryMetadata"]
+      : {};
+    return {
+      ...object,
+      "meta:registryMetadata": {
+        ...metadata,
+        "repo:lastModifiedDate": now,
+        "xdm:lastModifiedClientId": UI_CLIENT,
+      },
+    };
   }
   const etag = newEtag(now);
   return {
@@ -135,6 +151,19 @@ function bumpedVersion(collection: Collection, object: JsonObject, now: number):
     ...(collection === "runs" ? {} : { version: etag }),
     etag,
   };
+}
+
+/** An edit of a mapping set in the UI saves a new version of it, as a PUT would. */
+function withNewMappingVersion(record: JsonObject, changes: JsonObject, now: number): JsonObject {
+  const versions = Array.isArray(record.versions) ? (record.versions as JsonObject[]) : [];
+  const latest = versions.at(-1) ?? {};
+  const next = {
+    ...deepMerge(latest, changes),
+    version: versions.length,
+    modifiedDate: now,
+    modifiedBy: UI_USER,
+  };
+  return { ...record, versions: [...versions, next] };
 }
 
 /** Plain objects merge member by member; anything else (arrays included) replaces. */

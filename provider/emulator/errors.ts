@@ -134,13 +134,65 @@ export function imsError(status: number, error: string, description: string): Ap
  * so the emulator answers an RFC 7807 body in the platform's `ns.adobe.com/aep/errors` namespace.
  */
 export function catalogError(status: number, title: string, detail: string): ApiError {
+  return platformProblem("CAT", status, title, detail);
+}
+
+/** An RFC 7807 body in the platform's error namespace, for services that document none. */
+function platformProblem(prefix: string, status: number, title: string, detail: string): ApiError {
   return new ApiError(status, detail, (requestId) => ({
-    type: `https://ns.adobe.com/aep/errors/CAT-${status}`,
+    type: `https://ns.adobe.com/aep/errors/${prefix}-${status}`,
     title,
     status,
     detail,
     "request-id": requestId,
   }));
+}
+
+/** `MM-dd-yyyy HH:mm:ss` (UTC), the Schema Registry's own timestamp format in error reports. */
+function registryTimestamp(ms: number): string {
+  const date = new Date(ms);
+  const two = (value: number): string => String(value).padStart(2, "0");
+  return (
+    `${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}-${date.getUTCFullYear()} ` +
+    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`
+  );
+}
+
+/**
+ * Schema Registry errors, as its troubleshooting guide prints them
+ * (https://experienceleague.adobe.com/en/docs/experience-platform/xdm/troubleshooting-guide):
+ * `type` is an `http://` URI ending in `XDM-<code>-<status>`, `report` carries
+ * `registryRequestId`, a `MM-dd-yyyy HH:mm:ss` timestamp, `detailed-message` and `sub-errors`,
+ * and `detail` repeats the message. `nowMs` is the emulator clock at the time of the refusal.
+ */
+export function xdmError(
+  status: number,
+  code: string,
+  title: string,
+  message: string,
+  nowMs: number,
+): ApiError {
+  return new ApiError(status, message, (requestId) => ({
+    type: `http://ns.adobe.com/aep/errors/XDM-${code}-${status}`,
+    title,
+    status,
+    report: {
+      registryRequestId: requestId,
+      timestamp: registryTimestamp(nowMs),
+      "detailed-message": message,
+      "sub-errors": [],
+    },
+    detail: message,
+  }));
+}
+
+/**
+ * Data Prep errors. Its API (https://experienceleague.adobe.com/en/docs/experience-platform/data-prep/api/mapping-set)
+ * declares 400, 401, 500 and 503 with no body at all, so the body is the emulator's own: an
+ * RFC 7807 problem in the platform's namespace, like the Catalog one.
+ */
+export function dataPrepError(status: number, title: string, detail: string): ApiError {
+  return platformProblem("DPREP", status, title, detail);
 }
 
 /** Flow Service codes used for injected server-side faults (status → code, title). */

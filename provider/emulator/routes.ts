@@ -7,9 +7,11 @@
 import type { FastifyInstance } from "fastify";
 import type { PlatformService } from "../services";
 import { catalogRoutes } from "./catalog";
+import { dataPrepRoutes } from "./dataPrep";
 import type { ApiError } from "./errors";
 import { flowServiceRoutes } from "./flowService";
 import type { KindContext } from "./kinds/kind";
+import { schemaRegistryRoutes } from "./schemaRegistry";
 
 /** What a routes module gives the server. */
 export interface ServiceRoutes {
@@ -22,6 +24,8 @@ export interface ServiceRoutes {
 export const SERVED_SERVICES: Readonly<Partial<Record<PlatformService, ServiceRoutes>>> = {
   flowService: flowServiceRoutes,
   catalog: catalogRoutes,
+  schemaRegistry: schemaRegistryRoutes,
+  dataPrep: dataPrepRoutes,
 };
 
 /** The routes of `service`, or undefined when the emulator does not serve it. */

@@ -128,6 +128,15 @@ function mailchimpSpec(options: {
   };
 }
 
+/**
+ * The transformations a flow spec declares. Adobe's samples name the member `transformationSpecs`
+ * or `transformationSpec` (Flow Service API reference, flow specs); both are read.
+ */
+export function transformationSpecsOf(flowSpec: JsonObject): JsonObject[] {
+  const specs = flowSpec.transformationSpecs ?? flowSpec.transformationSpec;
+  return Array.isArray(specs) ? (specs as JsonObject[]) : [];
+}
+
 /** The connection specs every org sees (read-only). */
 export function seedConnectionSpecs(): JsonObject[] {
   return [

@@ -66,9 +66,10 @@ export interface RequestLogEntry {
 
 /**
  * The stateful collections the emulator stores: the Flow Service collections the provider
- * manages, plus the flow runs and Catalog datasets.
+ * manages, the flow runs, Catalog datasets, Schema Registry tenant schemas (keyed by
+ * `meta:altId`) and Data Prep mapping sets (each with every version, `{id, versions: [...]}`).
  */
-export type Collection = FlowServiceCollection | "runs" | "dataSets";
+export type Collection = FlowServiceCollection | "runs" | "dataSets" | "schemas" | "mappingSets";
 
 /** Every collection name, in a stable order (a Record, so the compiler checks none is missing). */
 export const COLLECTIONS = Object.keys({
@@ -78,6 +79,8 @@ export const COLLECTIONS = Object.keys({
   flows: true,
   runs: true,
   dataSets: true,
+  schemas: true,
+  mappingSets: true,
 } satisfies Record<Collection, true>) as readonly Collection[];
 
 /** A running emulator, as {@link startEmulator} resolves it. */

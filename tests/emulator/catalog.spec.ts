@@ -35,8 +35,9 @@ describe("emulator Catalog datasets", () => {
   };
 
   it('creates a dataset: 201 with ["@/dataSets/<24 hex>"] and a Location', async () => {
+    const schemaId = await api.tutorialSchemaId();
     const reply = await catalog("POST", "/dataSets", {
-      ...dataSetBody("LoyaltyMembers"),
+      ...dataSetBody("LoyaltyMembers", schemaId),
       tags: { team: ["growth"] },
     });
     assert.equal(reply.status, 201);
@@ -58,7 +59,10 @@ describe("emulator Catalog datasets", () => {
     assert.equal(typeof dataSet.created, "number");
     assert.equal(dataSet.updated, dataSet.created);
     assert.equal(dataSet.createdClient, CLIENT_ID);
-    assert.deepEqual(dataSet.schemaRef, (dataSetBody("x") as { schemaRef: unknown }).schemaRef);
+    assert.deepEqual(dataSet.schemaRef, {
+      id: schemaId,
+      contentType: "application/vnd.adobe.xed+json;version=1",
+    });
     assert.equal(dataSet.files, `@/dataSetFiles?dataSetId=${id}`);
   });
 

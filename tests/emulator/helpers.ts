@@ -10,6 +10,13 @@ import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCat
 
 export const FLOW = "/data/foundation/flowservice";
 export const CATALOG = "/data/foundation/catalog";
+export const REGISTRY = "/data/foundation/schemaregistry";
+export const DATA_PREP = "/data/foundation/conversion";
+/** The Schema Registry's lookup representation of the stored form. */
+export const XED = "application/vnd.adobe.xed+json; version=1";
+export const XDM_EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent";
+/** The schema the tutorial fixtures' datasets follow (created on first use in each sandbox). */
+export const TUTORIAL_SCHEMA_TITLE = "Mailchimp Email Activity";
 export const ORG = "0A1B2C3D4E5F60718293A4B5@AdobeOrg";
 export const SANDBOX = "prod";
 export const CLIENT_ID = "contract-test-client";
@@ -156,8 +163,47 @@ export class Api {
     return reply.body;
   }
 
+  /** POST a tenant schema of the ExperienceEvent class; returns it as the registry answered. */
+  async createSchema(
+    title: string,
+    fieldGroups: string[] = [],
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, any>> {
+    const reply = await this.request("POST", `${REGISTRY}/tenant/schemas`, {
+      json: experienceEventSchema(title, fieldGroups, extra),
+    });
+    assert.equal(reply.status, 201, reply.text);
+    return reply.body;
+  }
+
+  /** The `$id` of the tutorial's schema in this sandbox, created when it is not there yet. */
+  async tutorialSchemaId(): Promise<string> {
+    const listed = await this.request(
+      "GET",
+      `${REGISTRY}/tenant/schemas?property=title==${encodeURIComponent(TUTORIAL_SCHEMA_TITLE)}`,
+      { headers: { accept: "application/vnd.adobe.xed-id+json" } },
+    );
+    assert.equal(listed.status, 200, listed.text);
+    const [existing] = listed.body.results as Array<{ $id: string }>;
+    return existing?.$id ?? (await this.createSchema(TUTORIAL_SCHEMA_TITLE)).$id;
+  }
+
+  /** POST a mapping set into `schemaId`; returns its id. */
+  async createMappingSet(
+    schemaId: string,
+    mappings: Array<Record<string, unknown>> = CAMPAIGN_MAPPINGS,
+  ): Promise<string> {
+    const reply = await this.request("POST", `${DATA_PREP}/mappingSets`, {
+      json: mappingSetBody(schemaId, mappings),
+    });
+    assert.equal(reply.status, 200, reply.text);
+    return String(reply.body.id);
+  }
+
   async createDataSet(name = "Mailchimp campaign activity"): Promise<string> {
-    const reply = await this.request("POST", `${CATALOG}/dataSets`, { json: dataSetBody(name) });
+    const reply = await this.request("POST", `${CATALOG}/dataSets`, {
+      json: dataSetBody(name, await this.tutorialSchemaId()),
+    });
     assert.equal(reply.status, 201, reply.text);
     return String(reply.body[0]).replace("@/dataSets/", "");
   }
@@ -169,7 +215,10 @@ export class Api {
     const base = await this.create("connections", basicAuthConnection());
     const source = await this.create("sourceConnections", campaignSourceConnection(base.id));
     const dataSetId = await this.createDataSet();
-    const target = await this.create("targetConnections", dataLakeTarget(dataSetId));
+    const target = await this.create(
+      "targetConnections",
+      dataLakeTarget(dataSetId, await this.tutorialSchemaId()),
+    );
     const flow = await this.create("flows", flowBody(source.id, target.id, schedule));
     return {
       baseId: base.id,
@@ -224,18 +273,52 @@ export function campaignSourceConnection(
   };
 }
 
-export function dataSetBody(name: string): Record<string, unknown> {
+/** A `POST /tenant/schemas` body: the ExperienceEvent class and `fieldGroups`. */
+export function experienceEventSchema(
+  title: string,
+  fieldGroups: string[] = [],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
-    name,
-    description: "Email activity from Mailchimp",
-    schemaRef: {
-      id: "https://ns.adobe.com/acme/schemas/570630b91eb9d5cf5db0436756abb110",
-      contentType: "application/vnd.adobe.xed+json;version=1",
-    },
+    title,
+    description: "Email activity events collected from Mailchimp.",
+    type: "object",
+    allOf: [XDM_EXPERIENCE_EVENT, ...fieldGroups].map(($ref) => ({ $ref })),
+    ...extra,
   };
 }
 
-export function dataLakeTarget(dataSetId: string): Record<string, unknown> {
+/** Mailchimp email-activity fields into the ExperienceEvent class's own fields. */
+export const CAMPAIGN_MAPPINGS: Array<Record<string, unknown>> = [
+  { sourceType: "ATTRIBUTE", source: "email_id", destination: "_id" },
+  { sourceType: "ATTRIBUTE", source: "activity[0].timestamp", destination: "timestamp" },
+];
+
+/** A `POST /mappingSets` body in the current form (mapping set endpoint guide). */
+export function mappingSetBody(
+  schemaId: string,
+  mappings: Array<Record<string, unknown>> = CAMPAIGN_MAPPINGS,
+): Record<string, unknown> {
+  return {
+    outputSchema: {
+      schemaRef: { id: schemaId, contentType: "application/vnd.adobe.xed-full+json;version=1" },
+    },
+    mappings,
+  };
+}
+
+export function dataSetBody(name: string, schemaId: string): Record<string, unknown> {
+  return {
+    name,
+    description: "Email activity from Mailchimp",
+    schemaRef: { id: schemaId, contentType: "application/vnd.adobe.xed+json;version=1" },
+  };
+}
+
+export function dataLakeTarget(
+  dataSetId: string,
+  schemaId = "https://ns.adobe.com/acme/schemas/570630b91eb9d5cf5db0436756abb110",
+): Record<string, unknown> {
   return {
     name: "MailChimp target connection",
     description: "MailChimp Campaign target connection",
@@ -243,7 +326,7 @@ export function dataLakeTarget(dataSetId: string): Record<string, unknown> {
     data: {
       format: "parquet_xdm",
       schema: {
-        id: "https://ns.adobe.com/acme/schemas/570630b91eb9d5cf5db0436756abb110",
+        id: schemaId,
         version: "application/vnd.adobe.xed-full+json;version=1",
       },
     },

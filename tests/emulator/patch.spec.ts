@@ -318,13 +318,16 @@ describe("emulator PATCH and actions", () => {
     });
 
     it("flows: /name, /description, /transformations/<n>, /labels; not /flowSpec or /sourceConnectionIds", async () => {
+      const schemaId = await api.tutorialSchemaId();
+      const m1 = await api.createMappingSet(schemaId);
+      const m2 = await api.createMappingSet(schemaId);
       const ops = [
         {
           op: "add",
           path: "/transformations/-",
-          value: { name: "Mapping", params: { mappingId: "m1", mappingVersion: 0 } },
+          value: { name: "Mapping", params: { mappingId: m1, mappingVersion: 0 } },
         },
-        { op: "replace", path: "/transformations/0/params/mappingId", value: "m2" },
+        { op: "replace", path: "/transformations/0/params/mappingId", value: m2 },
         { op: "add", path: "/labels", value: ["core/C12"] },
         { op: "add", path: "/description", value: "described" },
       ];
@@ -332,7 +335,7 @@ describe("emulator PATCH and actions", () => {
       assert.equal(reply.status, 200, reply.text);
       const flow = await api.object("flows", pipeline.flowId);
       assert.deepEqual(flow.transformations, [
-        { name: "Mapping", params: { mappingId: "m2", mappingVersion: 0 } },
+        { name: "Mapping", params: { mappingId: m2, mappingVersion: 0 } },
       ]);
       assert.deepEqual(flow.labels, ["core/C12"]);
       assert.equal((flow.lastOperation as { operation: string }).operation, "update");

@@ -1,6 +1,6 @@
 /**
  * The Mailchimp Campaign tutorial, step by step, as Adobe documents it: base connection → explore →
- * source connection → dataset → Data Lake target → flow → runs → update → disable/enable → delete
+ * source connection → XDM schema → dataset → Data Lake target → flow → runs → update → disable/enable → delete
  * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
  */
 import assert from "node:assert/strict";
@@ -18,8 +18,10 @@ import {
   everyFifteenMinutes,
   flowBody,
   HOUR,
+  REGISTRY,
   startOfMinute,
   UUID_PATTERN,
+  XED,
 } from "./helpers";
 
 describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
@@ -72,14 +74,13 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
     ids.source = id;
   });
 
-  it("4. creates the target dataset in Catalog", async () => {
+  it("4. creates the target XDM schema, then the dataset in Catalog", async () => {
+    const schema = await api.createSchema("Mailchimp campaign email activity");
+    ids.schema = String(schema.$id);
     const reply = await api.request("POST", `${CATALOG}/dataSets`, {
       json: {
         name: "Mailchimp campaign activity",
-        schemaRef: {
-          id: "https://ns.adobe.com/acme/schemas/570630b91eb9d5cf5db0436756abb110",
-          contentType: "application/vnd.adobe.xed+json;version=1",
-        },
+        schemaRef: { id: ids.schema, contentType: "application/vnd.adobe.xed+json;version=1" },
       },
     });
     assert.equal(reply.status, 201);
@@ -89,7 +90,10 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
   });
 
   it("5. creates the Data Lake target connection", async () => {
-    const { id } = await api.create("targetConnections", dataLakeTarget(ids.dataSet as string));
+    const { id } = await api.create(
+      "targetConnections",
+      dataLakeTarget(ids.dataSet as string, ids.schema),
+    );
     ids.target = id;
   });
 
@@ -218,7 +222,7 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
     assert.equal(reply.body.type, "https://ns.adobe.com/aep/errors/FLOW-1418-400");
   });
 
-  it("11. deletes the flow, then its connections, then the dataset", async () => {
+  it("11. deletes the flow, then its connections, the dataset and the schema", async () => {
     const flowDeleted = await api.delete(`/flows/${ids.flow}`);
     assert.equal(flowDeleted.status, 204);
     assert.equal(flowDeleted.text, "");
@@ -234,6 +238,11 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
     const dataSetDeleted = await api.request("DELETE", `${CATALOG}/dataSets/${ids.dataSet}`);
     assert.equal(dataSetDeleted.status, 200);
     assert.deepEqual(dataSetDeleted.body, [`@/dataSets/${ids.dataSet}`]);
+    const schemaDeleted = await api.request(
+      "DELETE",
+      `${REGISTRY}/tenant/schemas/${encodeURIComponent(ids.schema as string)}`,
+    );
+    assert.equal(schemaDeleted.status, 204, schemaDeleted.text);
   });
 
   it("12. answers 404 in the Flow Service problem format afterwards", async () => {
@@ -247,5 +256,11 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
     }
     assertNotFound(await api.delete(`/flows/${ids.flow}`), "flows", ids.flow as string);
     assert.equal((await api.request("GET", `${CATALOG}/dataSets/${ids.dataSet}`)).status, 404);
+    const schema = await api.request(
+      "GET",
+      `${REGISTRY}/tenant/schemas/${encodeURIComponent(ids.schema as string)}`,
+      { headers: { accept: XED } },
+    );
+    assert.equal(schema.status, 404);
   });
 });

@@ -12,8 +12,10 @@ import {
   sourceConnectionInputs,
   targetConnectionInputs,
 } from "../fixtures/inputs";
+import { Api } from "../emulator/helpers";
 
 const FLOW = "/data/foundation/flowservice";
+const ORG = "FAULTS00000000000000000@AdobeOrg";
 
 describe("provider methods against a faulty emulator", () => {
   let emulator: EmulatorHandle;
@@ -34,7 +36,7 @@ describe("provider methods against a faulty emulator", () => {
         ["aep:imsUrl", emulator.url],
         ["aep:clientId", "faults"],
         ["aep:clientSecret", "faults-secret"],
-        ["aep:orgId", "FAULTS00000000000000000@AdobeOrg"],
+        ["aep:orgId", ORG],
       ]),
     );
   });
@@ -139,7 +141,13 @@ describe("provider methods against a faulty emulator", () => {
   /** A real source and target connection (and what they need) for a flow to point at. */
   async function connectionsForAFlow() {
     const baseConnection = await base.create(baseConnectionInputs());
-    const data = await dataset.create(datasetInputs());
+    // Catalog needs the dataset's schema to exist in the sandbox's Schema Registry.
+    const registry = await Api.connect(emulator, ORG);
+    const schemaId = await registry.tutorialSchemaId();
+    const data = await dataset.create({
+      ...datasetInputs(),
+      schemaRef: { ...datasetInputs().schemaRef, id: schemaId },
+    });
     const src = await source.create({
       ...sourceConnectionInputs(),
       baseConnectionId: baseConnection.id,

@@ -5,6 +5,7 @@
 import { isPlainObject, valueAt } from "../../resources/values";
 import { badRequest } from "../errors";
 import { initialCursor, normalizeSchedule, parseSchedule } from "../schedule";
+import { transformationSpecsOf } from "../specs";
 import type { JsonObject } from "../store";
 import {
   defined,
@@ -17,6 +18,7 @@ import {
   type KindContext,
   type WriteEvent,
 } from "./kind";
+import { assertMappingUsable } from "./mappingTransformation";
 
 export const flowsKind: InstanceKind = {
   collection: "flows",
@@ -62,14 +64,14 @@ export const flowsKind: InstanceKind = {
         })),
       },
       ...scheduleOf(body, flowSpec),
-      transformations: transformationsOf(body, flowSpec),
+      transformations: transformationsOf(body, flowSpec, actor, context),
       ...defined("options", optionalObject(body, "options")),
       labels: labelsOf(body),
       runs: `/runs?property=flowId==${id}`,
     };
   },
 
-  revalidate(next, previous, _actor, context) {
+  revalidate(next, previous, actor, context) {
     const flowSpec = flowSpecOrFail(context, valueAt(next, ["flowSpec", "id"]));
     const schedule = scheduleOf(next, flowSpec);
     const previousStart = valueAt(previous, ["scheduleParams", "startTime"]);
@@ -86,7 +88,7 @@ export const flowsKind: InstanceKind = {
     return {
       ...next,
       ...schedule,
-      transformations: transformationsOf(next, flowSpec),
+      transformations: transformationsOf(next, flowSpec, actor, context),
       labels: labelsOf(next),
     };
   },
@@ -190,20 +192,31 @@ function scheduleOf(body: JsonObject, flowSpec: JsonObject): JsonObject {
   return { scheduleParams: normalizeSchedule(body.scheduleParams) };
 }
 
-/** Transformations must be objects named after one of the flow spec's transformation specs. */
-function transformationsOf(body: JsonObject, flowSpec: JsonObject): unknown[] {
+/**
+ * Transformations must be objects named after one of the flow spec's transformation specs (a
+ * `Mapping` only where the spec declares one), and a `Mapping` must name a usable mapping set.
+ */
+function transformationsOf(
+  body: JsonObject,
+  flowSpec: JsonObject,
+  actor: Actor,
+  context: KindContext,
+): unknown[] {
   const transformations = body.transformations ?? [];
   if (!Array.isArray(transformations)) {
     throw badRequest("'transformations' must be an array.");
   }
-  const known = ((flowSpec.transformationSpecs as JsonObject[] | undefined) ?? []).map(
-    (spec) => spec.name,
-  );
+  const known = transformationSpecsOf(flowSpec).map((spec) => spec.name);
   transformations.forEach((transformation, index) => {
     if (!isPlainObject(transformation) || !known.includes(transformation.name)) {
       throw badRequest(
-        `'transformations[${index}].name' must be one of ${known.join(", ")} for flow spec ${String(flowSpec.name)}.`,
+        known.length === 0
+          ? `'transformations[${index}]': flow spec ${String(flowSpec.name)} takes no transformations.`
+          : `'transformations[${index}].name' must be one of ${known.join(", ")} for flow spec ${String(flowSpec.name)}.`,
       );
+    }
+    if (transformation.name === "Mapping") {
+      assertMappingUsable(transformation, index, body.targetConnectionIds, actor, context);
     }
   });
   return transformations;
