@@ -1,5 +1,6 @@
 /**
- * What the endpoint modules (one per Adobe service: flowService.ts, catalog.ts) share: the shape
+ * What the endpoint modules (one per Adobe service: flowService.ts, catalog.ts,
+ * schemaRegistry.ts, dataPrep.ts) share: the shape
  * of one call, how they report an answer they cannot use, and Adobe's "not found".
  */
 import type { PlatformService } from "../services";
@@ -9,7 +10,7 @@ import type { RetryClass } from "./retry";
 /** One request to a service behind the platform URL. */
 export interface PlatformRequest {
   service: PlatformService;
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path under the service's base path, e.g. `/flows/<id>/action`; ids already encoded. */
   path: string;
   /** Query parameters in order; a name may repeat (`property=a&property=b`). */

@@ -38,6 +38,8 @@ export interface ParsedErrorBody {
  * - short Flow Service: `errorMessage`, `errorDetails`;
  * - API gateway: `error_code` (string or number), `message`;
  * - generic problem (400 content type, Catalog): `title`, `detail`, optional `type`;
+ * - Schema Registry: `type` ending in `XDM-<code>-<status>`, `report.detailed-message`,
+ *   `report.registryRequestId`, `detail`;
  * - IMS: `error`, `error_description`;
  * - `errors: [{code, message}]` lists, a body that is an array of such objects;
  * - anything else that is text (HTML from a proxy, plain text): whitespace-collapsed and truncated.
@@ -90,7 +92,10 @@ export function parseErrorBody(body: unknown): ParsedErrorBody {
   if (message !== undefined) parsed.message = truncate(message, MAX_JSON_MESSAGE);
   else if (title !== undefined) parsed.message = title;
   const requestId =
-    textOf(report["request-id"]) ?? textOf(body["request-id"]) ?? textOf(body.requestId);
+    textOf(report["request-id"]) ??
+    textOf(report.registryRequestId) ??
+    textOf(body["request-id"]) ??
+    textOf(body.requestId);
   if (requestId !== undefined) parsed.requestId = requestId;
   return parsed;
 }

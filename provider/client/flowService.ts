@@ -1,6 +1,6 @@
 /**
  * The Flow Service endpoints the resources use: connections, source and target connections,
- * flows and their actions, and run listings. Paths, envelopes and etag rules follow the Flow
+ * flows and their actions, run listings, and the connection and flow specs. Paths, envelopes and etag rules follow the Flow
  * Service API reference (https://developer.adobe.com/experience-platform-apis/references/flow-service/).
  */
 import {
@@ -13,7 +13,7 @@ import {
   type PlatformRequest,
 } from "./endpoint";
 import { isRecord } from "./json";
-import type { FlowService, FlowServiceObject, IdAndEtag } from "./types";
+import type { FlowService, FlowServiceObject, IdAndEtag, SpecObject, SpecService } from "./types";
 
 /** What Flow Service answers to a create, a PATCH or an action. */
 function idAndEtag({ body }: Answer): IdAndEtag {
@@ -60,7 +60,25 @@ const listPage = {
   },
 };
 
-export function flowServiceEndpoints(platform: Platform): FlowService {
+/**
+ * A connection or flow spec. Adobe's flow spec samples name the transformations
+ * `transformationSpecs` or `transformationSpec`; both are read into `transformationSpecs`.
+ */
+function toSpec(item: unknown): SpecObject {
+  if (!isRecord(item) || typeof item.id !== "string" || typeof item.name !== "string") {
+    return unexpected("specs with an id and a name");
+  }
+  const { transformationSpec, ...rest } = item;
+  const transformations = item.transformationSpecs ?? transformationSpec;
+  return {
+    ...rest,
+    id: item.id,
+    name: item.name,
+    ...(transformations !== undefined ? { transformationSpecs: transformations } : {}),
+  };
+}
+
+export function flowServiceEndpoints(platform: Platform): FlowService & SpecService {
   const request = (
     method: PlatformRequest["method"],
     path: string,
@@ -99,6 +117,21 @@ export function flowServiceEndpoints(platform: Platform): FlowService {
     list(collection, query = {}) {
       const filters = (query.property ?? []).map((filter) => ["property", filter] as const);
       return platform.paginate({ ...request("GET", `/${collection}`), query: filters }, listPage);
+    },
+
+    getSpec(collection, id) {
+      return getOrMissing(platform, request("GET", `/${collection}/${segment(id)}`), (answer) => {
+        const [first] = items(answer);
+        return first === undefined ? undefined : toSpec(first);
+      });
+    },
+
+    listSpecs(collection, query = {}) {
+      const filters = (query.property ?? []).map((filter) => ["property", filter] as const);
+      return platform.paginate(
+        { ...request("GET", `/${collection}`), query: filters },
+        { items: (answer) => items(answer).map(toSpec), next: listPage.next },
+      );
     },
 
     flowAction(id, op) {

@@ -5,7 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { catalogEndpoints } from "./catalog";
+import { dataPrepEndpoints } from "./dataPrep";
 import { flowServiceEndpoints } from "./flowService";
+import { schemaRegistryEndpoints } from "./schemaRegistry";
 import { resolveSettings, type ConfigSource, type FlowServiceSettings } from "./settings";
 import {
   createTransport,
@@ -23,12 +25,26 @@ export {
   type FlowServiceSettings,
 } from "./settings";
 export type { AepClientOptions } from "./transport";
-export type { AepClient, FlowServiceCollection } from "./types";
+export type {
+  AepClient,
+  FlowServiceCollection,
+  Mapping,
+  MappingSetObject,
+  MappingSourceType,
+  SpecCollection,
+  SpecObject,
+  XdmSchemaObject,
+} from "./types";
 
 /** The client of one org and sandbox over a transport (its token and concurrency limit). */
 function clientOver(transport: Transport, scope: ClientScope): AepClient {
   const platform = transport.platform(scope);
-  return { ...flowServiceEndpoints(platform), ...catalogEndpoints(platform) };
+  return {
+    ...flowServiceEndpoints(platform),
+    ...catalogEndpoints(platform),
+    ...schemaRegistryEndpoints(platform),
+    ...dataPrepEndpoints(platform),
+  };
 }
 
 /**

@@ -41,8 +41,10 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
  * How a request may be replayed.
  * - `idempotent`: GET, DELETE, PATCH with If-Match, the IMS token request and flow actions: a
  *   replay cannot create anything, so retry on 429, 5xx (not 501) and network errors.
- * - `create`: object-creating POSTs. A replay after a 5xx or a dropped connection could create a
- *   duplicate, so retry only on 429 and on errors where the request provably never left.
+ * - `create`: object-creating POSTs, and writes that a replay would apply twice (a mapping set
+ *   PUT makes a new version each time, a schema JSON Patch appends to `allOf`). A replay after a
+ *   5xx or a dropped connection could create a duplicate, so retry only on 429 and on errors
+ *   where the request provably never left.
  */
 export type RetryClass = "idempotent" | "create";
 

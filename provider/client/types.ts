@@ -67,5 +67,98 @@ export interface CatalogService {
   listDatasets(query: { name: string }): Promise<Array<Record<string, unknown> & { id: string }>>;
 }
 
+/**
+ * A tenant XDM schema in the Schema Registry's stored form (`Accept: xed+json; version=1`): its
+ * `allOf` of `$ref`s, `meta:extends`, `meta:class`, `meta:immutableTags`... as Adobe sent them.
+ */
+export type XdmSchemaObject = Record<string, unknown> & {
+  /** `https://ns.adobe.com/<tenant>/schemas/<hex>`; the hex is 32 or 48 characters. */
+  $id: string;
+  "meta:altId": string;
+  /** `"1.0"`, `"1.1"`...: the minor version moves when fields are added. */
+  version: string;
+};
+
+/** One row of a schema listing (`Accept: application/vnd.adobe.xed-id+json`). */
+export interface XdmSchemaSummary {
+  $id: string;
+  "meta:altId": string;
+  version: string;
+  title: string;
+}
+
+/** The Schema Registry calls behind the `XdmSchema` resource (implemented in `schemaRegistry.ts`). */
+export interface SchemaRegistryService {
+  /** `POST /tenant/schemas` (201 with the schema). */
+  createSchema(body: Record<string, unknown>): Promise<XdmSchemaObject>;
+  /** `GET /tenant/schemas/{$id}` in the stored form; `undefined` on 404. */
+  getSchema(id: string): Promise<XdmSchemaObject | undefined>;
+  /** `PATCH /tenant/schemas/{$id}` with a JSON Patch (no If-Match: the registry documents none). */
+  patchSchema(id: string, operations: JsonPatchOperation[]): Promise<XdmSchemaObject>;
+  /** `DELETE /tenant/schemas/{$id}`; resolves `false` when it was already gone. */
+  deleteSchema(id: string): Promise<boolean>;
+  /** Every tenant schema matching the `property` filters (`title==...`), followed across pages. */
+  listSchemas(query?: ListQuery): Promise<XdmSchemaSummary[]>;
+}
+
+/** Data Prep's `sourceType`, as sent (Adobe's GET answers media types; the client maps them back). */
+export type MappingSourceType = "ATTRIBUTE" | "EXPRESSION" | "STATIC";
+
+/** One mapping of a mapping set, in the vocabulary of the current API. */
+export interface Mapping {
+  sourceType: MappingSourceType;
+  source: string;
+  destination: string;
+  name?: string;
+  description?: string;
+}
+
+/** A mapping set version as Data Prep returns it, normalized (see `dataPrep.ts`). */
+export type MappingSetObject = Record<string, unknown> & {
+  id: string;
+  /** 0 for a new set, +1 for each PUT. */
+  version: number;
+  /** The output schema's `$id`. */
+  xdmSchema: string;
+  mappings: Mapping[];
+  /** Epoch ms. */
+  createdDate?: number;
+  /** Epoch ms. */
+  modifiedDate?: number;
+};
+
+/** What a mapping set DELETE came to: Data Prep documents no DELETE, so 404 and 405 mean "cannot". */
+export type MappingSetDeletion = "deleted" | "not-deletable";
+
+/** The Data Prep calls behind the `MappingSet` resource (implemented in `dataPrep.ts`). */
+export interface DataPrepService {
+  /** `POST /mappingSets` (200 with `{id, version, ...}`). */
+  createMappingSet(body: Record<string, unknown>): Promise<{ id: string; version: number }>;
+  /** `GET /mappingSets/{id}?version=<n>` (the latest without `version`); `undefined` on 404. */
+  getMappingSet(id: string, version?: number): Promise<MappingSetObject | undefined>;
+  /** `PUT /mappingSets/{id}` with a full body: a new version, which it returns. */
+  updateMappingSet(id: string, body: Record<string, unknown>): Promise<MappingSetObject>;
+  /** `DELETE /mappingSets/{id}`; 404 and 405 resolve `"not-deletable"`. */
+  deleteMappingSet(id: string): Promise<MappingSetDeletion>;
+}
+
+/** The two read-only spec collections of Flow Service. */
+export type SpecCollection = "connectionSpecs" | "flowSpecs";
+
+/** A connection or flow spec; flow specs' transformations always under `transformationSpecs`. */
+export type SpecObject = Record<string, unknown> & { id: string; name: string };
+
+/** Flow Service's spec lookups (implemented in `flowService.ts`). */
+export interface SpecService {
+  /** `GET /<specs>/{id}`; `undefined` on 404. */
+  getSpec(collection: SpecCollection, id: string): Promise<SpecObject | undefined>;
+  /** `GET /<specs>` with `property` filters, followed across pages. */
+  listSpecs(collection: SpecCollection, query?: ListQuery): Promise<SpecObject[]>;
+}
+
 /** Everything the providers need from Adobe, behind one object per provider process. */
-export type AepClient = FlowService & CatalogService;
+export type AepClient = FlowService &
+  CatalogService &
+  SchemaRegistryService &
+  DataPrepService &
+  SpecService;

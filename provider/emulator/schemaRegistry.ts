@@ -127,16 +127,9 @@ function registerSchemaRegistryRoutes(app: FastifyInstance, context: KindContext
     const standard = STANDARD_RESOURCES.filter(
       (resource) => resource.resourceType === resourceType,
     );
-    app.get(`/global/${path}`, async (request) => {
-      const format = listFormat(request.headers.accept, fail);
-      return listBody(
-        standard.map(standardView),
-        format,
-        request.query as Record<string, string>,
-        `/global/${path}`,
-        fail,
-      );
-    });
+    app.get(`/global/${path}`, async (request) =>
+      listBody(request, standard.map(standardView), fail),
+    );
     app.get(`/global/${path}/:id`, async (request: IdRequest) => {
       const format = lookupFormat(request.headers.accept, fail);
       const resource = standardResource(request.params.id);
@@ -147,17 +140,9 @@ function registerSchemaRegistryRoutes(app: FastifyInstance, context: KindContext
     });
   }
 
-  app.get("/tenant/schemas", async (request) => {
-    const format = listFormat(request.headers.accept, fail);
-    const schemas = context.store.list("schemas", actorOf(request).scope).map(stored);
-    return listBody(
-      schemas,
-      format,
-      request.query as Record<string, string>,
-      "/tenant/schemas",
-      fail,
-    );
-  });
+  app.get("/tenant/schemas", async (request) =>
+    listBody(request, context.store.list("schemas", actorOf(request).scope).map(stored), fail),
+  );
   app.post("/tenant/schemas", async (request, reply: FastifyReply) => {
     reply.code(201);
     return registry.create(actorOf(request), request.body);
@@ -713,13 +698,9 @@ function withoutText(value: JsonObject): JsonObject {
  * `orderby`), at most 300 results (Schema Registry appendix,
  * https://experienceleague.adobe.com/en/docs/experience-platform/xdm/api/appendix).
  */
-function listBody(
-  resources: JsonObject[],
-  format: string,
-  query: Record<string, string | string[]>,
-  path: string,
-  fail: Fail,
-): JsonObject {
+function listBody(request: FastifyRequest, resources: JsonObject[], fail: Fail): JsonObject {
+  const format = listFormat(request.headers.accept, fail);
+  const query = request.query as Record<string, string | string[] | undefined>;
   const filters = [query.property ?? []].flat().map((filter) => propertyFilter(filter, fail));
   let results = resources.filter((resource) => filters.every((matches) => matches(resource)));
   const orderby =
@@ -744,7 +725,14 @@ function listBody(
   } else {
     results = results.slice(0, MAX_RESULTS);
   }
-  const base = `https://platform.adobe.io${ADOBE_SERVICES.schemaRegistry.basePath}`;
+  // Links are absolute, on the origin that was called (platform.adobe.io in Adobe's samples).
+  const origin = `${request.protocol}://${request.headers.host ?? "localhost"}`;
+  const nextQuery = new URLSearchParams(
+    Object.entries(query).flatMap(([name, value]) =>
+      [value ?? []].flat().map((item): [string, string] => [name, item]),
+    ),
+  );
+  nextQuery.set("start", next ?? "");
   return {
     results: results.map((resource) =>
       format === "xed-id"
@@ -761,10 +749,10 @@ function listBody(
       next:
         next === null
           ? null
-          : {
-              href: `${base}${path}?orderby=${encodeURIComponent(orderby ?? "")}&start=${encodeURIComponent(next)}`,
-            },
-      global_schemas: { href: `${base}/global/schemas` },
+          : { href: `${origin}${request.url.split("?")[0]}?${nextQuery.toString()}` },
+      global_schemas: {
+        href: `${origin}${ADOBE_SERVICES.schemaRegistry.basePath}/global/schemas`,
+      },
     },
   };
 }

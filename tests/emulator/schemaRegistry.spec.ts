@@ -319,7 +319,11 @@ describe("emulator Schema Registry tenant schemas", () => {
       assert.deepEqual(summaries.body._page, { orderby: "title", next: "Hotels", count: 2 });
       assert.equal(
         summaries.body._links.global_schemas.href,
-        "https://platform.adobe.io/data/foundation/schemaregistry/global/schemas",
+        `${emulator.url}${REGISTRY}/global/schemas`,
+      );
+      assert.equal(
+        summaries.body._links.next.href,
+        `${emulator.url}${REGISTRY}/tenant/schemas?orderby=title&limit=2&start=Hotels`,
       );
       const rest = await registry("GET", "/tenant/schemas?orderby=title&limit=2&start=Hotels", {
         accept: "application/vnd.adobe.xed+json",
