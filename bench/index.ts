@@ -11,7 +11,12 @@
  */
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import { configureClient, createAepClient, resetClientForTests } from "../provider/client";
+import {
+  configureClient,
+  createAepClient,
+  getClient,
+  resetClientForTests,
+} from "../provider/client";
 import { startEmulator } from "../provider/emulator";
 import * as serialized from "../provider/resources/serializedProviders";
 import * as runtime from "../provider/runtime";
@@ -61,6 +66,9 @@ async function checkAndDiff(): Promise<void> {
   );
 }
 
+/** The XDM schema every bench dataset follows (Catalog needs it to exist); set in main(). */
+let schemaId = "";
+
 async function pipelineLifecycle(n: number): Promise<number> {
   const started = performance.now();
   const base = await runtime.base.create({
@@ -75,7 +83,6 @@ async function pipelineLifecycle(n: number): Promise<number> {
     data: { format: "json" },
     params: { campaignId: `c${n}` },
   });
-  const schemaId = "https://ns.adobe.com/bench/schemas/0123456789abcdef";
   const dataset = await runtime.dataset.create({
     name: `Bench dataset ${n}`,
     schemaRef: { id: schemaId, contentType: "application/vnd.adobe.xed+json;version=1" },
@@ -162,6 +169,13 @@ async function main(): Promise<void> {
         ["aep:orgId", ORG],
       ]),
     );
+    schemaId = (
+      await getClient().createSchema({
+        title: "Bench email activity",
+        type: "object",
+        allOf: [{ $ref: "https://ns.adobe.com/xdm/context/experienceevent" }],
+      })
+    ).$id;
     await lifecycles();
     await emulatorThroughput(emulator.url);
   } finally {

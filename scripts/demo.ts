@@ -24,6 +24,8 @@ import {
 } from "@pulumi/pulumi/automation";
 import { startEmulator } from "pulumi-aep-flow/emulator";
 import type { EmulatorHandle, RequestLogEntry } from "pulumi-aep-flow/emulator";
+import { createAepClient } from "../provider/client";
+import { DEFAULT_SCOPES } from "../provider/client/settings";
 // Type-only: it makes the build compile the example; the program loads it at run time (below).
 import type * as ExampleProgram from "../examples/mailchimp/index";
 
@@ -150,8 +152,32 @@ async function configure(stack: Stack, emulator: EmulatorHandle): Promise<void> 
     [`${PROJECT}:mailchimpUsername`]: { value: "demo-user" },
     [`${PROJECT}:mailchimpPassword`]: { value: "demo-mailchimp-api-key-us21", secret: true },
     [`${PROJECT}:campaignId`]: { value: "c66a200cda" },
-    [`${PROJECT}:schemaId`]: { value: "https://ns.adobe.com/demotenant/schemas/6a5c3e1f0b" },
+    [`${PROJECT}:schemaId`]: { value: await demoSchemaId(emulator) },
   });
+}
+
+/** The XDM schema the example's dataset follows, created in the emulator on the first run. */
+async function demoSchemaId(emulator: EmulatorHandle): Promise<string> {
+  const client = createAepClient({
+    platformUrl: emulator.url,
+    imsUrl: emulator.url,
+    clientId: "demo-client",
+    clientSecret: "demo-client-secret",
+    apiKey: "demo-client",
+    scopes: DEFAULT_SCOPES,
+    orgId: "DEMO0000000000000000000@AdobeOrg",
+    sandboxName: "prod",
+  });
+  const title = "Demo Mailchimp email activity";
+  const [existing] = await client.listSchemas({ property: [`title==${title}`] });
+  const created =
+    existing ??
+    (await client.createSchema({
+      title,
+      type: "object",
+      allOf: [{ $ref: "https://ns.adobe.com/xdm/context/experienceevent" }],
+    }));
+  return created.$id;
 }
 
 const SYMBOLS: Record<string, string> = {

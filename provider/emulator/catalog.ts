@@ -5,13 +5,14 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { isPlainObject } from "../resources/values";
+import { isPlainObject, valueAt } from "../resources/values";
 import { catalogError } from "./errors";
 import { actorOf } from "./gateway";
 import { ADOBE_SERVICES } from "../services";
 import type { KindContext } from "./kinds/kind";
 import type { ServiceRoutes } from "./routes";
-import type { JsonObject } from "./store";
+import { findSchema, isUnionTagged } from "./schemaRegistry";
+import type { JsonObject, Scope } from "./store";
 
 /** Members a PATCH may change (merged into the dataset). */
 const PATCHABLE = ["name", "description", "tags"];
@@ -43,6 +44,7 @@ function registerCatalogRoutes(app: FastifyInstance, context: KindContext): void
   app.post("/dataSets", async (request: FastifyRequest, reply: FastifyReply) => {
     const actor = actorOf(request);
     const body = checkDataSetBody(request.body);
+    assertSchemaFits(context, actor.scope, String((body.schemaRef as JsonObject).id), body.tags);
     const id = randomBytes(12).toString("hex");
     const now = context.clock.now();
     const dataSet: JsonObject = {
@@ -98,10 +100,15 @@ function registerCatalogRoutes(app: FastifyInstance, context: KindContext): void
     const dataSet = existing(request);
     const changes = checkPatch(request.body);
     const now = context.clock.now();
+    const tags = { ...(dataSet.tags as JsonObject), ...(changes.tags as JsonObject | undefined) };
+    if (changes.tags !== undefined) {
+      const schemaId = String(valueAt(dataSet, ["schemaRef", "id"]));
+      assertSchemaFits(context, actorOf(request).scope, schemaId, tags, { exists: false });
+    }
     const updated: JsonObject = {
       ...dataSet,
       ...changes,
-      tags: { ...(dataSet.tags as JsonObject), ...(changes.tags as JsonObject | undefined) },
+      tags,
       version: bumpVersion(dataSet.version),
       updated: now,
       updatedUser: actorOf(request).clientId,
@@ -115,6 +122,48 @@ function registerCatalogRoutes(app: FastifyInstance, context: KindContext): void
     context.store.remove("dataSets", String(dataSet.id));
     return reference(dataSet.id);
   });
+}
+
+/** Catalog tags that enable a dataset for Real-Time Customer Profile and Identity Service. */
+export const PROFILE_TAGS = ["unifiedProfile", "unifiedIdentity"] as const;
+
+/** Whether a tag's values say `enabled:true` (Adobe's samples write it with and without a space). */
+export function tagEnabled(values: unknown): boolean {
+  return Array.isArray(values) && values.some((value) => /^enabled:\s*true$/i.test(String(value)));
+}
+
+/**
+ * A dataset's schema must be a tenant schema of the sandbox (the Catalog create-dataset guide,
+ * https://experienceleague.adobe.com/en/docs/experience-platform/catalog/api/create-dataset,
+ * creates the schema first), and a dataset enabled for Profile needs a schema enabled for Profile
+ * (https://experienceleague.adobe.com/en/docs/experience-platform/profile/tutorials/dataset-configuration).
+ */
+function assertSchemaFits(
+  context: KindContext,
+  scope: Scope,
+  schemaId: string,
+  tags: unknown,
+  checks: { exists: boolean } = { exists: true },
+): void {
+  const schema = findSchema(context, scope, schemaId);
+  if (schema === undefined) {
+    if (checks.exists) {
+      throw catalogError(
+        400,
+        "Bad Request",
+        `The schema ${schemaId} of 'schemaRef.id' does not exist in sandbox ${scope.sandboxName}. Create it in the Schema Registry first.`,
+      );
+    }
+    return;
+  }
+  const enabled = PROFILE_TAGS.filter((tag) => isPlainObject(tags) && tagEnabled(tags[tag]));
+  if (enabled.length > 0 && !isUnionTagged(schema)) {
+    throw catalogError(
+      400,
+      "Bad Request",
+      `The dataset cannot be enabled for ${enabled.join(" and ")}: its schema ${schemaId} is not enabled for Profile (meta:immutableTags has no "union").`,
+    );
+  }
 }
 
 /** Requires `name` and `schemaRef.id`; `tags` must map names to string arrays. */

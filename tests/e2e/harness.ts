@@ -24,6 +24,7 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import { startEmulator } from "../../provider/emulator";
+import { Api } from "../emulator/helpers";
 import type { Collection, EmulatorHandle, RequestLogEntry } from "../../provider/emulator/types";
 import {
   mailchimpPipeline,
@@ -45,6 +46,7 @@ export const MAILCHIMP_PASSWORD = "mc-api-key-0d5e1b8a-us21";
 export const ROTATED_PASSWORD = "mc-api-key-rotated-4c2f77e9-us21";
 export const ORG_ID = "E2E0000000000000000000@AdobeOrg";
 export const SANDBOX = "prod";
+/** Placeholder until {@link E2E.schemaId} gives the `$id` of the suite's schema in the emulator. */
 export const SCHEMA_ID = "https://ns.adobe.com/e2etenant/schemas/4f6c1a2b3d";
 
 /** The collections a pipeline creates objects in. */
@@ -209,6 +211,14 @@ export class E2E {
       });
     }
     return stack;
+  }
+
+  /**
+   * The `$id` of the XDM schema the example's dataset follows, created in the emulator's
+   * Schema Registry when it is not there yet (Catalog refuses a dataset whose schema is missing).
+   */
+  async schemaId(): Promise<string> {
+    return (await Api.connect(this.emulator, ORG_ID, SANDBOX)).tutorialSchemaId();
   }
 
   /** Empties the emulator (objects, faults, request log) for the next test. */
@@ -382,7 +392,7 @@ export class PipelineStack {
     options: StackOptions = {},
   ): Promise<PipelineStack> {
     let self: PipelineStack | undefined = undefined;
-    const initial = baseArgs(overrides);
+    const initial = baseArgs({ schemaId: await e2e.schemaId(), ...overrides });
     const stack = await e2e.newStack(
       pipelineProgram(() => self?.args ?? initial),
       options,

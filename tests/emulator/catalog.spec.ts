@@ -87,6 +87,50 @@ describe("emulator Catalog datasets", () => {
     );
   });
 
+  it("needs the schema to exist in the sandbox's Schema Registry", async () => {
+    const invented = "https://ns.adobe.com/acme/schemas/719c4e19184402c27595e65b931a142b";
+    assertCatalogError(
+      await catalog("POST", "/dataSets", dataSetBody("No schema", invented)),
+      400,
+      "Bad Request",
+      `The schema ${invented} of 'schemaRef.id' does not exist in sandbox prod. Create it in the Schema Registry first.`,
+    );
+    const devSchema = await api.in(ORG, "dev").tutorialSchemaId();
+    assert.equal(
+      (await catalog("POST", "/dataSets", dataSetBody("Other sandbox's schema", devSchema))).status,
+      400,
+    );
+  });
+
+  it("enables a dataset for Profile only when its schema is enabled for Profile", async () => {
+    const plain = await api.tutorialSchemaId();
+    const profileTags = { unifiedProfile: ["enabled:true"], unifiedIdentity: ["enabled: true"] };
+    assertCatalogError(
+      await catalog("POST", "/dataSets", { ...dataSetBody("Profile", plain), tags: profileTags }),
+      400,
+      "Bad Request",
+      `The dataset cannot be enabled for unifiedProfile and unifiedIdentity: its schema ${plain} is not enabled for Profile (meta:immutableTags has no "union").`,
+    );
+    const id = await api.createDataSet("Later");
+    assert.equal(
+      (await catalog("PATCH", `/dataSets/${id}`, { tags: { unifiedProfile: ["enabled:true"] } }))
+        .status,
+      400,
+    );
+    const disabled = await catalog("PATCH", `/dataSets/${id}`, {
+      tags: { unifiedProfile: ["enabled:false"] },
+    });
+    assert.equal(disabled.status, 200, disabled.text);
+    const union = await api.createSchema("Profile schema", [], {
+      "meta:immutableTags": ["union"],
+    });
+    const enabled = await catalog("POST", "/dataSets", {
+      ...dataSetBody("Profile", String(union.$id)),
+      tags: profileTags,
+    });
+    assert.equal(enabled.status, 201, enabled.text);
+  });
+
   it("merges name, description and tags on PATCH and bumps version and updated", async () => {
     const id = await api.createDataSet("Before");
     emulator.advanceClock(1000);
