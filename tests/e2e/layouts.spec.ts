@@ -1,0 +1,311 @@
+/**
+ * End to end: a Pulumi program that uses a component library (`acme-aep-pipelines`) built on this
+ * package, in each layout npm and pnpm make. The library declares its resources with the copy of
+ * the package it loads; Pulumi's provider process loads the package by name from the program
+ * folder. Whatever the layout, the outcome is one of two: preview and up work (and the emulator's
+ * request log shows which copy's code made the calls), or preview fails before any API write,
+ * naming the copy the provider process loaded (or that it found none) and the fix.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import path from "node:path";
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { E2E, SCHEMA_ID, describeRequest, stateResources, TYPES } from "./harness";
+import {
+  CURRENT_VERSION,
+  LIBRARY,
+  OLDER_VERSION,
+  PACKAGE,
+  type LibraryDependency,
+  type Release,
+  automationFor,
+  copySeenFrom,
+  declaringCopy,
+  loadLibrary,
+  npmAdd,
+  npmInstall,
+  packLibrary,
+  packReleases,
+  pnpmAdd,
+  pnpmInstall,
+  spec,
+  userAgentOf,
+  writeLibrary,
+  writeProgram,
+} from "./layouts/fixtures";
+
+/** What the provider process says when the program folder does not resolve the package. */
+function notFound(program: string): string {
+  return (
+    `Pulumi's provider process cannot find ${PACKAGE} from ${program}: the program must depend ` +
+    `on it directly (npm install ${PACKAGE}, or pnpm add ${PACKAGE}); a library declares it as ` +
+    `a peerDependency`
+  );
+}
+
+/** What `check` says when the copy that declared a resource is not the one the process loaded. */
+function otherCopy(declared: string, loaded: { version: string; dir: string }): string {
+  const install = `${PACKAGE}@${declared}`;
+  return (
+    `this resource was declared by ${PACKAGE} ${declared}, but Pulumi's provider process loaded ` +
+    `${PACKAGE} ${loaded.version} from ${loaded.dir}: make the program depend on the version it ` +
+    `declares with, directly (npm install ${install}, or pnpm add ${install}); a library built ` +
+    `on ${PACKAGE} declares it as a peerDependency, so that the program's copy both declares and ` +
+    `runs every resource`
+  );
+}
+
+const NO_OBJECTS = {
+  dataSets: 0,
+  connections: 0,
+  sourceConnections: 0,
+  targetConnections: 0,
+  flows: 0,
+};
+
+describe("e2e: a component library built on the package, in each npm and pnpm layout", function () {
+  this.timeout(300_000);
+  let e2e: E2E;
+  let root: string;
+  let current: Release;
+  let older: Release;
+  let stackCount = 0;
+
+  before(async () => {
+    e2e = await E2E.start();
+    root = mkdtempSync(path.join(e2e.root, "layouts-"));
+    const releases = packReleases(path.join(root, "releases"), [CURRENT_VERSION, OLDER_VERSION]);
+    current = releases.get(CURRENT_VERSION)!;
+    older = releases.get(OLDER_VERSION)!;
+  });
+  after(async () => {
+    await e2e?.close();
+  });
+  beforeEach(() => {
+    e2e.reset();
+  });
+
+  function layoutDir(name: string): string {
+    const dir = path.join(root, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /** The library as a registry serves it (packed), declaring the package as told. */
+  function packedLibrary(layout: string, uses: LibraryDependency): string {
+    return `file:${packLibrary(writeLibrary(path.join(layout, LIBRARY), uses), layout)}`;
+  }
+
+  /** The program: one component of the library, loaded from the program folder. */
+  function landingProgram(program: string): PulumiFn {
+    return async () => {
+      const { CampaignLanding } = loadLibrary(program);
+      const landing = new CampaignLanding("landing", { campaign: "spring", schemaId: SCHEMA_ID });
+      return { datasetId: landing.datasetId };
+    };
+  }
+
+  /**
+   * A stack of the program in `program` (that folder is also the provider process's), run on the
+   * SDK its library loads. `name` reopens an existing stack after a reinstall.
+   */
+  async function programStack(program: string, name?: string): Promise<Stack> {
+    const stackName = name ?? `layout${(stackCount += 1)}`;
+    return e2e.openStack(
+      stackName,
+      landingProgram(program),
+      { main: program, workDir: program, automation: automationFor(program) },
+      name === undefined,
+    );
+  }
+
+  /** The User-Agents of the API writes so far: which copies' code made them. */
+  function writers(): string[] {
+    return [...new Set(e2e.apiWrites().map((r) => String(r.headers["user-agent"])))];
+  }
+
+  /** Preview and up work, and every API write came from the copy of version `ran`. */
+  async function assertWorks(program: string, ran: string): Promise<Stack> {
+    const stack = await programStack(program);
+    const preview = await stack.preview({ color: "never" });
+    assert.deepEqual(preview.changeSummary, { create: 3 });
+    assert.deepEqual(e2e.apiWrites().map(describeRequest), []);
+    const up = await stack.up({ color: "never" });
+    assert.deepEqual(up.summary.resourceChanges, { create: 3 });
+    assert.deepEqual(e2e.apiWrites().map(describeRequest), ["POST catalog:/dataSets"]);
+    assert.deepEqual(writers(), [userAgentOf(ran)]);
+    const [dataset] = e2e.objects("dataSets");
+    assert.equal(dataset?.name, "Acme spring landing");
+    assert.equal(up.outputs.datasetId?.value, dataset?.id);
+    return stack;
+  }
+
+  /** Preview and up both fail with `message`; nothing is written and the state stays empty. */
+  async function assertRefused(program: string, message: string): Promise<Stack> {
+    const stack = await programStack(program);
+    for (const operation of ["preview", "up"] as const) {
+      const failure = await stack[operation]({ color: "never" }).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      assert.ok(failure, `${operation} must fail`);
+      assertNamesOnly(failure, message);
+      assert.deepEqual(e2e.apiWrites().map(describeRequest), [], `${operation} wrote nothing`);
+    }
+    assert.deepEqual(e2e.counts(), NO_OBJECTS);
+    assert.deepEqual(await stateResources(stack), []);
+    return stack;
+  }
+
+  /** The failure carries the message, and no bare module-resolution error. */
+  function assertNamesOnly(failure: Error, message: string): void {
+    assert.ok(
+      failure.message.includes(message),
+      `expected the message\n  ${message}\nin\n${failure.message}`,
+    );
+    assert.doesNotMatch(failure.message, /Cannot find module/);
+  }
+
+  it("npm, hoisted: the library peer-depends on the package and the program depends on it", async () => {
+    const layout = layoutDir("npm-hoisted");
+    const program = writeProgram(path.join(layout, "program"), {
+      [PACKAGE]: spec(current),
+      [LIBRARY]: packedLibrary(layout, { peer: `^${CURRENT_VERSION}` }),
+    });
+    npmInstall(program);
+    // One copy, at the program's root: the library loads it and so does the provider process.
+    assert.deepEqual(declaringCopy(program), copySeenFrom(program));
+    await assertWorks(program, CURRENT_VERSION);
+  });
+
+  it("npm, two versions: a peer dependency refuses the install; a plain one nests a copy, which preview refuses", async () => {
+    const layout = layoutDir("npm-nested");
+    // By the convention, npm refuses the conflict before anything is installed.
+    const strict = writeProgram(path.join(layout, "peer"), {
+      [PACKAGE]: spec(older),
+      [LIBRARY]: packedLibrary(path.join(layout, "peer-lib"), { peer: `^${CURRENT_VERSION}` }),
+    });
+    assert.throws(
+      () => npmInstall(strict),
+      (error: Error) =>
+        error.message.includes("ERESOLVE") &&
+        error.message.includes(`peer ${PACKAGE}@"^${CURRENT_VERSION}"`),
+    );
+
+    // A plain dependency: npm nests the library's own copy, and the program's stays at the root.
+    const program = writeProgram(path.join(layout, "program"), {
+      [PACKAGE]: spec(older),
+      [LIBRARY]: packedLibrary(layout, { dependency: current }),
+    });
+    npmInstall(program);
+    const rootCopy = { version: OLDER_VERSION, dir: path.join(program, "node_modules", PACKAGE) };
+    assert.deepEqual(copySeenFrom(program), rootCopy);
+    assert.deepEqual(declaringCopy(program), {
+      version: CURRENT_VERSION,
+      dir: path.join(program, "node_modules", LIBRARY, "node_modules", PACKAGE),
+    });
+    await assertRefused(program, otherCopy(CURRENT_VERSION, rootCopy));
+
+    // The fix the message names: the program moves to the version the library declares with.
+    npmAdd(program, current);
+    assert.deepEqual(declaringCopy(program), copySeenFrom(program));
+    await assertWorks(program, CURRENT_VERSION);
+  });
+
+  it("npm, file: link to a library folder beside the program: found once the program depends on the package", async () => {
+    const layout = layoutDir("npm-link");
+    // The library's own development install holds the copy its code loads.
+    const library = writeLibrary(path.join(layout, LIBRARY), {
+      peer: `^${CURRENT_VERSION}`,
+      dev: current,
+    });
+    npmInstall(library);
+    const program = writeProgram(path.join(layout, "program"), {
+      [LIBRARY]: `file:../${LIBRARY}`,
+    });
+    npmInstall(program);
+    assert.equal(declaringCopy(program).dir, path.join(library, "node_modules", PACKAGE));
+    assert.equal(copySeenFrom(program), undefined);
+    await assertRefused(program, notFound(program));
+
+    npmAdd(program, current);
+    assert.equal(copySeenFrom(program)?.dir, path.join(program, "node_modules", PACKAGE));
+    await assertWorks(program, CURRENT_VERSION);
+  });
+
+  it("pnpm, isolated: found once the program depends on the package", async () => {
+    const layout = layoutDir("pnpm");
+    // The layout the issue met: the library brings the package as its own dependency.
+    const program = writeProgram(path.join(layout, "program"), {
+      [LIBRARY]: packedLibrary(layout, { dependency: current }),
+    });
+    pnpmInstall(program);
+    assert.match(declaringCopy(program).dir, /\/node_modules\/\.pnpm\/pulumi-aep-flow@/);
+    assert.equal(copySeenFrom(program), undefined);
+    await assertRefused(program, notFound(program));
+
+    pnpmAdd(program, program, current);
+    assert.deepEqual(declaringCopy(program), copySeenFrom(program));
+    await assertWorks(program, CURRENT_VERSION);
+  });
+
+  it("pnpm workspace: a workspace library is found once the program depends on the package", async () => {
+    const workspace = layoutDir("pnpm-workspace");
+    writeLibrary(path.join(workspace, LIBRARY), { peer: `^${CURRENT_VERSION}`, dev: current });
+    const program = writeProgram(path.join(workspace, "program"), { [LIBRARY]: "workspace:*" });
+    pnpmInstall(workspace, [LIBRARY, "program"]);
+    assert.equal(
+      declaringCopy(program).dir.startsWith(path.join(workspace, "node_modules", ".pnpm")),
+      true,
+    );
+    assert.equal(copySeenFrom(program), undefined);
+    await assertRefused(program, notFound(program));
+
+    pnpmAdd(program, workspace, current);
+    assert.deepEqual(declaringCopy(program), copySeenFrom(program));
+    await assertWorks(program, CURRENT_VERSION);
+  });
+
+  it("a stack whose program folder is reinstalled without the package: preview, refresh and destroy name the fix, and change nothing", async () => {
+    const layout = layoutDir("reinstalled");
+    const peer = packedLibrary(path.join(layout, "peer"), { peer: `^${CURRENT_VERSION}` });
+    const program = writeProgram(path.join(layout, "program"), {
+      [PACKAGE]: spec(current),
+      [LIBRARY]: peer,
+    });
+    pnpmInstall(program);
+    const deployed = await assertWorks(program, CURRENT_VERSION);
+    const stackName = deployed.name;
+    const before = await stateResources(deployed);
+    e2e.emulator.clearRequests();
+
+    // The program drops its own dependency ("the library brings it"), and CI installs afresh.
+    writeProgram(program, {
+      [LIBRARY]: packedLibrary(path.join(layout, "plain"), { dependency: current }),
+    });
+    pnpmInstall(program);
+    const broken = await programStack(program, stackName);
+    for (const operation of ["preview", "refresh", "destroy"] as const) {
+      const failure = await broken[operation]({ color: "never" }).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      assert.ok(failure, `${operation} must fail`);
+      assertNamesOnly(failure, notFound(program));
+    }
+    assert.deepEqual(e2e.apiWrites().map(describeRequest), []);
+    assert.deepEqual(await stateResources(broken), before);
+    assert.equal(e2e.objects("dataSets").length, 1);
+
+    // The fix the message names, then destroy removes what the state holds.
+    pnpmAdd(program, program, current);
+    const fixed = await programStack(program, stackName);
+    const destroy = await fixed.destroy({ color: "never" });
+    assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
+    assert.deepEqual(e2e.counts(), NO_OBJECTS);
+    assert.deepEqual(
+      (await stateResources(fixed)).filter((r) => r.type === TYPES.dataset),
+      [],
+    );
+  });
+});
