@@ -7,10 +7,10 @@
  * naming the copy the provider process loaded (or that it found none) and the fix.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { E2E, SCHEMA_ID, describeRequest, stateResources, TYPES } from "./harness";
+import { E2E, SCHEMA_ID, describeRequest, stateResources, versions } from "./harness";
 import {
   CURRENT_VERSION,
   LIBRARY,
@@ -19,6 +19,7 @@ import {
   type LibraryDependency,
   type Release,
   automationFor,
+  copyFolder,
   copySeenFrom,
   declaringCopy,
   loadLibrary,
@@ -43,15 +44,15 @@ function notFound(program: string): string {
   );
 }
 
-/** What `check` says when the copy that declared a resource is not the one the process loaded. */
+/** What preview says of the library's dataset when the process loaded another copy than it. */
 function otherCopy(declared: string, loaded: { version: string; dir: string }): string {
   const install = `${PACKAGE}@${declared}`;
   return (
-    `this resource was declared by ${PACKAGE} ${declared}, but Pulumi's provider process loaded ` +
-    `${PACKAGE} ${loaded.version} from ${loaded.dir}: make the program depend on the version it ` +
-    `declares with, directly (npm install ${install}, or pnpm add ${install}); a library built ` +
-    `on ${PACKAGE} declares it as a peerDependency, so that the program's copy both declares and ` +
-    `runs every resource`
+    `pulumi-nodejs:dynamic/aep:Dataset resource 'landing-dataset' has a problem: declared with ` +
+    `${PACKAGE} ${declared}, but Pulumi's provider process loaded ${PACKAGE} ${loaded.version} ` +
+    `from ${loaded.dir}, and one copy must both declare and run a resource: install the ` +
+    `declaring version in the program (npm install ${install}, or pnpm add ${install}); a ` +
+    `library built on ${PACKAGE} declares it as a peerDependency, not a dependency`
   );
 }
 
@@ -206,10 +207,14 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
     });
     await assertRefused(program, otherCopy(CURRENT_VERSION, rootCopy));
 
-    // The fix the message names: the program moves to the version the library declares with.
+    // The fix the message names: the program moves to the version the library declares with,
+    // and npm drops the nested copy. This process read that copy's package.json, which Node keeps
+    // for good, so the program runs from a copy of the folder as the fix left it.
     npmAdd(program, current);
-    assert.deepEqual(declaringCopy(program), copySeenFrom(program));
-    await assertWorks(program, CURRENT_VERSION);
+    const fixed = copyFolder(program, path.join(layout, "fixed"));
+    assert.deepEqual(declaringCopy(fixed), copySeenFrom(fixed));
+    assert.equal(declaringCopy(fixed).version, CURRENT_VERSION);
+    await assertWorks(fixed, CURRENT_VERSION);
   });
 
   it("npm, file: link to a library folder beside the program: found once the program depends on the package", async () => {
@@ -266,46 +271,46 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
     await assertWorks(program, CURRENT_VERSION);
   });
 
-  it("a stack whose program folder is reinstalled without the package: preview, refresh and destroy name the fix, and change nothing", async () => {
+  it("a deployed stack, then a fresh checkout installed without the package: preview, refresh and destroy name the fix and change nothing", async () => {
     const layout = layoutDir("reinstalled");
-    const peer = packedLibrary(path.join(layout, "peer"), { peer: `^${CURRENT_VERSION}` });
-    const program = writeProgram(path.join(layout, "program"), {
+    const first = writeProgram(path.join(layout, "first-checkout"), {
       [PACKAGE]: spec(current),
-      [LIBRARY]: peer,
+      [LIBRARY]: packedLibrary(path.join(layout, "peer"), { peer: `^${CURRENT_VERSION}` }),
     });
-    pnpmInstall(program);
-    const deployed = await assertWorks(program, CURRENT_VERSION);
-    const stackName = deployed.name;
+    pnpmInstall(first);
+    const deployed = await assertWorks(first, CURRENT_VERSION);
     const before = await stateResources(deployed);
     e2e.emulator.clearRequests();
 
-    // The program drops its own dependency ("the library brings it"), and CI installs afresh.
-    writeProgram(program, {
+    // The program dropped its own dependency ("the library brings it"); CI clones and installs.
+    const checkout = writeProgram(path.join(layout, "fresh-checkout"), {
       [LIBRARY]: packedLibrary(path.join(layout, "plain"), { dependency: current }),
     });
-    pnpmInstall(program);
-    const broken = await programStack(program, stackName);
+    const stackFile = `Pulumi.${deployed.name}.yaml`;
+    copyFileSync(path.join(first, stackFile), path.join(checkout, stackFile));
+    pnpmInstall(checkout);
+    const broken = await programStack(checkout, deployed.name);
     for (const operation of ["preview", "refresh", "destroy"] as const) {
       const failure = await broken[operation]({ color: "never" }).then(
         () => undefined,
         (error: unknown) => error as Error,
       );
       assert.ok(failure, `${operation} must fail`);
-      assertNamesOnly(failure, notFound(program));
+      assertNamesOnly(failure, notFound(checkout));
     }
     assert.deepEqual(e2e.apiWrites().map(describeRequest), []);
-    assert.deepEqual(await stateResources(broken), before);
+    assert.deepEqual(versions(await stateResources(broken)), versions(before));
     assert.equal(e2e.objects("dataSets").length, 1);
 
-    // The fix the message names, then destroy removes what the state holds.
-    pnpmAdd(program, program, current);
-    const fixed = await programStack(program, stackName);
+    // The fix the message names; then the stack is whole again, and destroy removes it all.
+    pnpmAdd(checkout, checkout, current);
+    const fixed = await programStack(checkout, deployed.name);
+    const preview = await fixed.preview({ color: "never" });
+    assert.deepEqual(preview.changeSummary, { same: 3 });
     const destroy = await fixed.destroy({ color: "never" });
     assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
+    assert.deepEqual(writers(), [userAgentOf(CURRENT_VERSION)]);
     assert.deepEqual(e2e.counts(), NO_OBJECTS);
-    assert.deepEqual(
-      (await stateResources(fixed)).filter((r) => r.type === TYPES.dataset),
-      [],
-    );
+    assert.deepEqual(await stateResources(fixed), []);
   });
 });

@@ -200,6 +200,12 @@ function npm(dir: string, args: string[]): void {
   forgetModules(dir);
 }
 
+/** A copy of an installed folder, links and all, beside it (so relative links still resolve). */
+export function copyFolder(from: string, to: string): string {
+  run("cp", ["-a", from, to]);
+  return to;
+}
+
 /** The pnpm the toolchain installed (scripts/toolchain.sh, aep_ensure_pnpm). */
 export function pnpmBin(): string {
   const bin = process.env.AEP_PNPM_BIN;
@@ -311,7 +317,11 @@ function requireFrom(dir: string): NodeJS.Require {
   return createRequire(path.join(dir, "index.js"));
 }
 
-/** Drops this process's loaded modules under a folder whose packages were just reinstalled. */
+/**
+ * Forgets the modules this process loaded from a folder whose packages were just (re)installed, so
+ * the next program run loads the files now there. (Node also keeps each package.json it read, by
+ * path, for good: a folder whose installed packages moved is run from a copy instead.)
+ */
 function forgetModules(dir: string): void {
   const real = `${realpathSync(dir)}${path.sep}`;
   for (const key of Object.keys(require.cache)) {
