@@ -97,6 +97,19 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
     return `file:${packLibrary(writeLibrary(path.join(layout, LIBRARY), uses), layout)}`;
   }
 
+  /**
+   * The convention: a program folder `name` that depends on `release` and on the library, which
+   * peer-depends on the current version (packed into a folder of its own).
+   */
+  function conventionProgram(layout: string, name: string, release: Release): string {
+    return writeProgram(path.join(layout, name), {
+      [PACKAGE]: spec(release),
+      [LIBRARY]: packedLibrary(path.join(layout, `${name}-library`), {
+        peer: `^${CURRENT_VERSION}`,
+      }),
+    });
+  }
+
   /** The program: one component of the library, loaded from the program folder. */
   function landingProgram(program: string): PulumiFn {
     return async () => {
@@ -127,6 +140,9 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
 
   /** Preview and up work, and every API write came from the copy of version `ran`. */
   async function assertWorks(program: string, ran: string): Promise<Stack> {
+    // The copy that declares the library's resources and the one the provider process loads.
+    assert.equal(declaringCopy(program).version, ran);
+    assert.equal(copySeenFrom(program)?.version, ran);
     const stack = await programStack(program);
     const preview = await stack.preview({ color: "never" });
     assert.deepEqual(preview.changeSummary, { create: 3 });
@@ -158,6 +174,18 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
     return stack;
   }
 
+  /**
+   * The program folder resolves no copy: preview and up refuse with the not-found message. Then
+   * `add` (the fix it names) is run, and preview and up work with the current version.
+   */
+  async function assertFoundOnceAdded(program: string, add: () => void): Promise<void> {
+    assert.equal(copySeenFrom(program), undefined);
+    await assertRefused(program, notFound(program));
+    add();
+    e2e.reset();
+    await assertWorks(program, CURRENT_VERSION);
+  }
+
   /** The failure carries the message, and no bare module-resolution error. */
   function assertNamesOnly(failure: Error, message: string): void {
     assert.ok(
@@ -169,10 +197,7 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
 
   it("npm, hoisted: the library peer-depends on the package and the program depends on it", async () => {
     const layout = layoutDir("npm-hoisted");
-    const program = writeProgram(path.join(layout, "program"), {
-      [PACKAGE]: spec(current),
-      [LIBRARY]: packedLibrary(layout, { peer: `^${CURRENT_VERSION}` }),
-    });
+    const program = conventionProgram(layout, "program", current);
     npmInstall(program);
     // One copy, at the program's root: the library loads it and so does the provider process.
     assert.deepEqual(declaringCopy(program), copySeenFrom(program));
@@ -182,10 +207,7 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
   it("npm, two versions: a peer dependency refuses the install; a plain one nests a copy, which preview refuses", async () => {
     const layout = layoutDir("npm-nested");
     // By the convention, npm refuses the conflict before anything is installed.
-    const strict = writeProgram(path.join(layout, "peer"), {
-      [PACKAGE]: spec(older),
-      [LIBRARY]: packedLibrary(path.join(layout, "peer-lib"), { peer: `^${CURRENT_VERSION}` }),
-    });
+    const strict = conventionProgram(layout, "peer", older);
     assert.throws(
       () => npmInstall(strict),
       (error: Error) =>
@@ -213,7 +235,6 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
     npmAdd(program, current);
     const fixed = copyFolder(program, path.join(layout, "fixed"));
     assert.deepEqual(declaringCopy(fixed), copySeenFrom(fixed));
-    assert.equal(declaringCopy(fixed).version, CURRENT_VERSION);
     await assertWorks(fixed, CURRENT_VERSION);
   });
 
@@ -230,12 +251,8 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
     });
     npmInstall(program);
     assert.equal(declaringCopy(program).dir, path.join(library, "node_modules", PACKAGE));
-    assert.equal(copySeenFrom(program), undefined);
-    await assertRefused(program, notFound(program));
-
-    npmAdd(program, current);
+    await assertFoundOnceAdded(program, () => npmAdd(program, current));
     assert.equal(copySeenFrom(program)?.dir, path.join(program, "node_modules", PACKAGE));
-    await assertWorks(program, CURRENT_VERSION);
   });
 
   it("pnpm, isolated: found once the program depends on the package", async () => {
@@ -246,12 +263,7 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
     });
     pnpmInstall(program);
     assert.match(declaringCopy(program).dir, /\/node_modules\/\.pnpm\/pulumi-aep-flow@/);
-    assert.equal(copySeenFrom(program), undefined);
-    await assertRefused(program, notFound(program));
-
-    pnpmAdd(program, program, current);
-    assert.deepEqual(declaringCopy(program), copySeenFrom(program));
-    await assertWorks(program, CURRENT_VERSION);
+    await assertFoundOnceAdded(program, () => pnpmAdd(program, program, current));
   });
 
   it("pnpm workspace: a workspace library is found once the program depends on the package", async () => {
@@ -263,20 +275,12 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
       declaringCopy(program).dir.startsWith(path.join(workspace, "node_modules", ".pnpm")),
       true,
     );
-    assert.equal(copySeenFrom(program), undefined);
-    await assertRefused(program, notFound(program));
-
-    pnpmAdd(program, workspace, current);
-    assert.deepEqual(declaringCopy(program), copySeenFrom(program));
-    await assertWorks(program, CURRENT_VERSION);
+    await assertFoundOnceAdded(program, () => pnpmAdd(program, workspace, current));
   });
 
   it("a deployed stack, then a fresh checkout installed without the package: preview, refresh and destroy name the fix and change nothing", async () => {
     const layout = layoutDir("reinstalled");
-    const first = writeProgram(path.join(layout, "first-checkout"), {
-      [PACKAGE]: spec(current),
-      [LIBRARY]: packedLibrary(path.join(layout, "peer"), { peer: `^${CURRENT_VERSION}` }),
-    });
+    const first = conventionProgram(layout, "first-checkout", current);
     pnpmInstall(first);
     const deployed = await assertWorks(first, CURRENT_VERSION);
     const before = await stateResources(deployed);
