@@ -34,6 +34,7 @@ case "$task" in
     echo "== type-check examples" >&2
     npx tsc -p examples/tsconfig.json
     AEP_NEED_PULUMI=1 aep_ensure_pulumi
+    aep_ensure_pnpm
     echo "== mocha: unit, emulator contract and end-to-end suites" >&2
     npx mocha "$@"
     ;;
