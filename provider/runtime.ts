@@ -4,6 +4,7 @@
  * and asks it for one provider, so this is the only code path between the state and Adobe's API.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import * as semver from "semver";
 import { implementResource, type ResourceDefinition } from "./resources/engine";
 import { PACKAGE_NAME, PACKAGE_ROOT, PACKAGE_VERSION } from "./resources/packageCopy";
 import * as registry from "./resources/registry";
@@ -24,10 +25,13 @@ for (const definition of definitions) {
 
 /**
  * The provider of the resource registered under `key`, for a resource that the package's copy of
- * version `declaringVersion` declared. When that is another copy than this one, its `check`
- * refuses: `check` runs at preview, so nothing is created by code other than the code that
- * declared it. Reading, diffing, updating and deleting never refuse: state written by an older
- * release runs today's code.
+ * version `declaringVersion` declared. When that is another copy than this one:
+ * - this copy is newer (the program upgraded; the state still holds texts of the older release):
+ *   reading, diffing, updating and deleting run today's code, and only `check` refuses, since it
+ *   runs at preview and a new declaration must be run by the copy that declared it;
+ * - this copy is older (a downgrade, or a library's newer copy shadowed by an older one at the
+ *   program's root): every method refuses, so `refresh` and `destroy` never run older code than
+ *   the code that wrote the resource.
  */
 export function provider(key: string, declaringVersion: string): Provider {
   if (declaringVersion === PACKAGE_VERSION) return registered(key);
@@ -35,7 +39,27 @@ export function provider(key: string, declaringVersion: string): Provider {
   const found = providers.get(key);
   // A resource this copy does not have: the declaring copy is newer.
   if (!found) throw new Error(reason);
+  const refuse = async (): Promise<never> => {
+    throw new Error(reason);
+  };
+  if (isOlderThanDeclaring(declaringVersion)) {
+    return {
+      ...found,
+      check: async () => ({ failures: [{ property: "", reason }] }),
+      diff: refuse,
+      create: refuse,
+      read: refuse,
+      update: refuse,
+      delete: refuse,
+    };
+  }
   return { ...found, check: async () => ({ failures: [{ property: "", reason }] }) };
+}
+
+/** Whether this copy is older than the declaring one; an unparsable version counts as newer. */
+function isOlderThanDeclaring(declaringVersion: string): boolean {
+  const declared = semver.valid(declaringVersion);
+  return declared !== null && semver.lt(PACKAGE_VERSION, declared);
 }
 
 function registered(key: string): Provider {

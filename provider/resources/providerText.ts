@@ -18,16 +18,22 @@ export const PROVIDER_KEY = "__provider";
 const RUNTIME = JSON.stringify(`${PACKAGE_NAME}/runtime`);
 
 /** Thrown when the package does not resolve from the folder the provider process runs in. */
-const NOT_INSTALLED =
-  `Pulumi's provider process cannot find ${PACKAGE_NAME} from \${process.cwd()}: the program ` +
-  `must depend on it directly (npm install ${PACKAGE_NAME}, or pnpm add ${PACKAGE_NAME}); a ` +
-  `library declares it as a peerDependency`;
+function notInstalled(declaringVersion: string): string {
+  const install = `${PACKAGE_NAME}@${declaringVersion}`;
+  return (
+    `Pulumi's provider process cannot find ${PACKAGE_NAME} from \${process.cwd()}: the program ` +
+    `must depend on it directly (npm install ${install}, or pnpm add ${install}); a library ` +
+    `declares it as a peerDependency`
+  );
+}
 
 export function providerText(key: string, declaringVersion: string = PACKAGE_VERSION): string {
   const args = [key, declaringVersion].map((value) => JSON.stringify(value)).join(",");
+  const message = notInstalled(declaringVersion);
   // Resolve first, so that a dependency missing inside the package is not reported as the package.
+  // The host calls `handler()` without arguments: the default parameter names the module once.
   return (
-    `exports.handler=()=>{try{require.resolve(${RUNTIME})}catch{throw Error(\`${NOT_INSTALLED}\`)}` +
-    `return require(${RUNTIME}).provider(${args})}`
+    `exports.handler=(r=${RUNTIME})=>{try{require.resolve(r)}catch{throw Error(\`${message}\`)}` +
+    `return require(r).provider(${args})}`
   );
 }

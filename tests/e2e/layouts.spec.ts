@@ -36,10 +36,11 @@ import {
 } from "./layouts/fixtures";
 
 /** What the provider process says when the program folder does not resolve the package. */
-function notFound(program: string): string {
+function notFound(program: string, declared = CURRENT_VERSION): string {
+  const install = `${PACKAGE}@${declared}`;
   return (
     `Pulumi's provider process cannot find ${PACKAGE} from ${program}: the program must depend ` +
-    `on it directly (npm install ${PACKAGE}, or pnpm add ${PACKAGE}); a library declares it as ` +
+    `on it directly (npm install ${install}, or pnpm add ${install}); a library declares it as ` +
     `a peerDependency`
   );
 }

@@ -154,7 +154,7 @@ describe("__provider texts", () => {
         assert.ok(JSON.stringify(text).length <= 400, `${JSON.stringify(text).length} in JSON`);
         assert.equal(keyNamedBy(text), key);
         assert.ok(text.includes(`.provider("${key}","${VERSION}")`), text);
-        assert.ok(text.includes('require("pulumi-aep-flow/runtime")'), text);
+        assert.ok(text.includes('(r="pulumi-aep-flow/runtime")=>'), text);
         for (const local of [REPO_ROOT, os.homedir(), os.tmpdir()]) {
           assert.ok(!text.includes(local), `names ${local}`);
         }
@@ -249,6 +249,47 @@ describe("__provider texts", () => {
     assert.deepEqual(reads(), [READ_PATHS.dataflow]);
   });
 
+  it("a text declared by a newer version than the loaded copy refuses every method, so refresh and destroy never run older code", async function () {
+    this.timeout(30_000);
+    const text = providerText("dataflow", "99.0.0");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        "-e",
+        `const p = require(process.env.REQUIRE_FROM_STRING)(process.env.TEXT).handler();
+        const props = { name: "a", __provider: process.env.TEXT };
+        const outcome = async (call) => call().then(() => "ran", (error) => error.message);
+        (async () => process.stdout.write(JSON.stringify({
+          check: (await p.check({}, props)).failures,
+          read: await outcome(() => p.read("flow-id", props)),
+          update: await outcome(() => p.update("flow-id", props, props)),
+          delete: await outcome(() => p.delete("flow-id", props)),
+        })))();`,
+      ],
+      {
+        cwd: program,
+        env: {
+          PATH: process.env.PATH,
+          REQUIRE_FROM_STRING: require.resolve("require-from-string"),
+          TEXT: text,
+        },
+      },
+    );
+    const reason =
+      `declared with pulumi-aep-flow 99.0.0, but Pulumi's provider process loaded ` +
+      `pulumi-aep-flow ${VERSION} from ${REPO_ROOT}, and one copy must both declare and ` +
+      `run a resource: install the declaring version in the program (npm install ` +
+      `pulumi-aep-flow@99.0.0, or pnpm add pulumi-aep-flow@99.0.0); a library ` +
+      `built on pulumi-aep-flow declares it as a peerDependency, not a dependency`;
+    assert.deepEqual(JSON.parse(stdout), {
+      check: [{ property: "", reason }],
+      read: reason,
+      update: reason,
+      delete: reason,
+    });
+    assert.deepEqual(emulator.requests(), [], "no call reached Adobe");
+  });
+
   it("without the package in the program folder, a text says where it looked and how to fix it", async function () {
     this.timeout(30_000);
     const empty = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "aep-no-package-")));
@@ -257,10 +298,11 @@ describe("__provider texts", () => {
         empty,
         KEYS.map((key) => providerText(key)),
       );
+      const install = `pulumi-aep-flow@${VERSION}`;
       const message =
         `Pulumi's provider process cannot find pulumi-aep-flow from ${empty}: the program must ` +
-        `depend on it directly (npm install pulumi-aep-flow, or pnpm add pulumi-aep-flow); a ` +
-        `library declares it as a peerDependency`;
+        `depend on it directly (npm install ${install}, or pnpm add ${install}); a library ` +
+        `declares it as a peerDependency`;
       assert.deepEqual(
         outcomes,
         KEYS.map(() => ({ error: message })),
