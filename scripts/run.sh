@@ -9,7 +9,8 @@ cd "$AEP_PROJECT_ROOT"
 task="${1:-}"
 shift || true
 
-build() { npx tsc -p tsconfig.json; }
+# A clean build: tsc never removes the output of a deleted source, which would ship and load.
+build() { rm -rf dist && npx tsc -p tsconfig.json; }
 
 case "$task" in
   build)

@@ -149,7 +149,10 @@ describe("e2e: state contents, portability and validation", function () {
         }
         assert.doesNotMatch(provider, /["'`]\/(?:work|root|home|tmp|Users|var|opt)\//);
         // The implementation is loaded by package name in the provider process.
-        assert.match(provider, /require\("pulumi-aep-flow\/[\w/]+"\)/);
+        assert.match(
+          provider,
+          /\(r="pulumi-aep-flow\/runtime"\)=>.*return require\(r\)\.provider\(/,
+        );
       }
     }
   });
@@ -263,14 +266,14 @@ describe("e2e: state contents, portability and validation", function () {
     // The program now declares today's texts: the changed `__provider` is no change.
     e2e.emulator.clearRequests();
     const preview = await pipeline.preview();
-    assert.deepEqual(preview.changeSummary, { same: 6 });
+    assert.deepEqual(preview.changeSummary, { same: 7 });
     assert.deepEqual(e2e.apiWrites().map(describeRequest), []);
 
     // Refresh reads every object through the texts in the state.
     e2e.emulator.editOutOfBand("flows", String(flow.id), { description: "edited elsewhere" });
     e2e.emulator.clearRequests();
     const refresh = await pipeline.refresh();
-    assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 5 });
+    assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 6 });
     assert.equal(
       e2e.emulator.requests().filter((r) => r.method === "GET" && r.path.startsWith("/data/"))
         .length,
@@ -283,7 +286,7 @@ describe("e2e: state contents, portability and validation", function () {
     e2e.emulator.clearRequests();
     pipeline.set({ intervalMinutes: 30 });
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 5 });
+    assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 6 });
     assert.deepEqual(e2e.apiWrites().map(describeRequest), [`PATCH /flows/${String(flow.id)}`]);
     assert.equal(e2e.only("flows").description, undefined);
     assert.equal((e2e.only("flows").scheduleParams as { interval: unknown }).interval, "30");
@@ -298,7 +301,7 @@ describe("e2e: state contents, portability and validation", function () {
 
     // Destroy deletes through whichever text each resource holds.
     const destroy = await pipeline.destroy();
-    assert.deepEqual(destroy.summary.resourceChanges, { delete: 6 });
+    assert.deepEqual(destroy.summary.resourceChanges, { delete: 7 });
     assert.deepEqual(Object.values(e2e.counts()), [0, 0, 0, 0, 0]);
     assert.deepEqual(await stateResources(pipeline.stack), []);
   });
