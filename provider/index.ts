@@ -1,8 +1,8 @@
 /**
  * pulumi-aep-flow: Pulumi resources for Adobe Experience Platform Flow Service.
  *
- * Declare a source-to-data-lake pipeline (base connection, source connection, dataset, target
- * connection, dataflow); Pulumi wires the ids between them and turns changes into PATCHes or
+ * Declare a source-to-data-lake pipeline (XDM schema, dataset, mapping set, base connection,
+ * source connection, target connection, dataflow); Pulumi wires the ids between them and turns changes into PATCHes or
  * replacements. Credentials and endpoints come from the `aep:*` stack config or `AEP_*`
  * environment variables (see the README).
  */
@@ -13,6 +13,7 @@ export {
   XDM_FULL_SCHEMA_VERSION,
   XDM_SCHEMA_CONTENT_TYPE,
 } from "./resources/specCatalog";
+export { PROFILE_UNION_TAG, xdmClassIds, xdmFieldGroupIds } from "./resources/xdmIds";
 export {
   DataLakePipeline,
   type DataLakePipelineArgs,

@@ -12,6 +12,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { applyPatch, JsonPatchError, type Operation } from "fast-json-patch";
 import { isPlainObject } from "../resources/values";
+import { PROFILE_UNION_TAG } from "../resources/xdmIds";
 import { ADOBE_SERVICES } from "../services";
 import { xdmError, type ApiError } from "./errors";
 import { actorOf } from "./gateway";
@@ -26,7 +27,7 @@ import {
 } from "./xdmLibrary";
 
 /** The tag that puts a schema in its class's Profile union (one-way). */
-export const UNION_TAG = "union";
+const UNION_TAG = PROFILE_UNION_TAG;
 
 /**
  * The registry's codes the emulator uses. 1006/1007 (Accept), 1010/1012 (not found), 1521

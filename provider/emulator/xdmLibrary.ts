@@ -7,16 +7,12 @@
  * trees are trimmed to their top-level members and a few well-known leaves, enough for the
  * `xed-full` representation and for mapping destinations to resolve.
  */
+import { xdmClassIds as XDM_CLASSES, xdmFieldGroupIds as GROUPS } from "../resources/xdmIds";
 import type { JsonObject } from "./store";
-
-export const XDM_CLASSES = {
-  experienceEvent: "https://ns.adobe.com/xdm/context/experienceevent",
-  profile: "https://ns.adobe.com/xdm/context/profile",
-} as const;
 
 const TIME_SERIES = "https://ns.adobe.com/xdm/data/time-series";
 const RECORD = "https://ns.adobe.com/xdm/data/record";
-const IDENTITY_MAP = "https://ns.adobe.com/xdm/context/identitymap";
+const IDENTITY_MAP = GROUPS.identityMap;
 
 /** A standard class or field group, as the emulator seeds it. */
 export interface StandardResource {
@@ -93,65 +89,39 @@ export const STANDARD_RESOURCES: readonly StandardResource[] = [
       repositoryLastModifiedBy: text("Modified by user ID"),
     },
   },
-  fieldGroup(
-    "https://ns.adobe.com/xdm/context/experienceevent-directmarketing",
-    "Direct Marketing Details",
-    EXPERIENCE_EVENT_ONLY,
-    { directMarketing: object("Direct Marketing") },
-  ),
-  fieldGroup(
-    "https://ns.adobe.com/xdm/context/experienceevent-marketing",
-    "Campaign Marketing Details",
-    EXPERIENCE_EVENT_ONLY,
-    {
-      marketing: object("Marketing", {
-        trackingCode: text("Tracking Code"),
-        campaignName: text("Campaign Name"),
-        campaignGroup: text("Campaign Group"),
+  fieldGroup(GROUPS.directMarketing, "Direct Marketing Details", EXPERIENCE_EVENT_ONLY, {
+    directMarketing: object("Direct Marketing"),
+  }),
+  fieldGroup(GROUPS.campaignMarketing, "Campaign Marketing Details", EXPERIENCE_EVENT_ONLY, {
+    marketing: object("Marketing", {
+      trackingCode: text("Tracking Code"),
+      campaignName: text("Campaign Name"),
+      campaignGroup: text("Campaign Group"),
+    }),
+  }),
+  fieldGroup(GROUPS.endUserIds, "End User ID Details", EXPERIENCE_EVENT_ONLY, {
+    endUserIDs: object("End User IDs", {
+      _experience: object("Experience", {
+        emailid: object("Email ID", { id: text("Identifier") }),
       }),
-    },
-  ),
-  fieldGroup(
-    "https://ns.adobe.com/xdm/context/experienceevent-enduserids",
-    "End User ID Details",
-    EXPERIENCE_EVENT_ONLY,
-    {
-      endUserIDs: object("End User IDs", {
-        _experience: object("Experience", {
-          emailid: object("Email ID", { id: text("Identifier") }),
-        }),
-      }),
-    },
-  ),
-  fieldGroup(
-    "https://ns.adobe.com/xdm/context/experienceevent-environment-details",
-    "Environment Details",
-    EXPERIENCE_EVENT_ONLY,
-    { environment: object("Environment") },
-  ),
+    }),
+  }),
+  fieldGroup(GROUPS.environmentDetails, "Environment Details", EXPERIENCE_EVENT_ONLY, {
+    environment: object("Environment"),
+  }),
   fieldGroup(IDENTITY_MAP, "IdentityMap", PROFILE_ONLY, { identityMap: identityMap() }),
-  fieldGroup(
-    "https://ns.adobe.com/xdm/context/profile-person-details",
-    "Demographic Details",
-    PROFILE_ONLY,
-    {
-      person: object("Person", {
-        name: object("Full name", { firstName: text("First name"), lastName: text("Last name") }),
-      }),
-    },
-  ),
-  fieldGroup(
-    "https://ns.adobe.com/xdm/context/profile-personal-details",
-    "Personal Contact Details",
-    PROFILE_ONLY,
-    {
-      homeAddress: object("Home Address"),
-      personalEmail: object("Personal Email", { address: text("Address") }),
-      homePhone: object("Home Phone"),
-      mobilePhone: object("Mobile Phone"),
-      faxPhone: object("Fax Phone"),
-    },
-  ),
+  fieldGroup(GROUPS.demographicDetails, "Demographic Details", PROFILE_ONLY, {
+    person: object("Person", {
+      name: object("Full name", { firstName: text("First name"), lastName: text("Last name") }),
+    }),
+  }),
+  fieldGroup(GROUPS.personalContactDetails, "Personal Contact Details", PROFILE_ONLY, {
+    homeAddress: object("Home Address"),
+    personalEmail: object("Personal Email", { address: text("Address") }),
+    homePhone: object("Home Phone"),
+    mobilePhone: object("Mobile Phone"),
+    faxPhone: object("Fax Phone"),
+  }),
 ];
 
 function fieldGroup(

@@ -27,13 +27,49 @@ const schema = z
     sourceConnectionIds: connectionIds("SourceConnection"),
     targetConnectionIds: connectionIds("TargetConnection"),
     transformations: z
-      .array(z.object({ name: requiredString(`such as "Mapping"`), params: parameterMap }).loose())
+      .array(
+        z
+          .object({ name: requiredString(`such as "Mapping"`), params: parameterMap })
+          .loose()
+          .superRefine(checkMapping),
+      )
       .optional(),
     scheduleParams: scheduleSchema,
     /** Flow Service enables a dataflow when it is created; `false` disables it right after. */
     enabled: z.boolean({ error: "must be true or false" }).default(true),
   })
   .strict();
+
+/**
+ * A `Mapping` names one version of a mapping set: `mappingId` and an integer `mappingVersion`
+ * (Adobe's requests send an integer, its flow spec types a string: both are taken, as Flow
+ * Service takes them, https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/update-dataflows).
+ */
+function checkMapping(
+  transformation: { name: string; params: PlainObject },
+  ctx: z.RefinementCtx,
+): void {
+  if (transformation.name !== "Mapping") return;
+  const { mappingId, mappingVersion } = transformation.params;
+  if (typeof mappingId !== "string" || mappingId.trim() === "") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["params", "mappingId"],
+      message: "is required for a Mapping: pass a MappingSet's `id`",
+    });
+  }
+  const version =
+    typeof mappingVersion === "string" && /^\d+$/.test(mappingVersion)
+      ? Number(mappingVersion)
+      : mappingVersion;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["params", "mappingVersion"],
+      message: `must be a whole number for a Mapping (got ${JSON.stringify(mappingVersion)}): pass the MappingSet's \`version\``,
+    });
+  }
+}
 
 type DataflowInputs = z.output<typeof schema>;
 export type DataflowArgs = ResourceArgs<z.input<typeof schema>>;
@@ -48,7 +84,8 @@ const fields: readonly FieldRule[] = [
   { path: "flowSpec", change: "replace" },
   { path: "sourceConnectionIds", change: "replace" },
   { path: "targetConnectionIds", change: "replace" },
-  { path: "transformations", change: "patch" },
+  // A new mapping version is a `replace` of its element (`/transformations/<i>`), in place.
+  { path: "transformations", change: "patch-elements" },
   { path: "scheduleParams", change: "patch-members" },
   { path: "enabled", change: "action" },
 ];
@@ -83,6 +120,28 @@ async function applyEnabled(
   }
 }
 
+/**
+ * Flow Service echoes `mappingVersion` as sent, or as a string (`"0"` in a 2021 sample): read
+ * back in the type it was declared with, so a string echo is no drift.
+ */
+function mappingVersionsLike(remote: unknown, declared: unknown): PlainObject {
+  if (!Array.isArray(remote) || !Array.isArray(declared)) return {};
+  return {
+    transformations: remote.map((transformation: unknown, index) => {
+      const wanted = valueAt(declared, [index, "params", "mappingVersion"]);
+      const actual = valueAt(transformation, ["params", "mappingVersion"]);
+      if (typeof wanted !== "number" || typeof actual !== "string" || !/^\d+$/.test(actual)) {
+        return transformation;
+      }
+      const { params } = transformation as { params: PlainObject };
+      return {
+        ...(transformation as PlainObject),
+        params: { ...params, mappingVersion: Number(actual) },
+      };
+    }),
+  };
+}
+
 const definition = flowServiceDefinition<DataflowInputs>({
   key: "dataflow",
   typeName: "Dataflow",
@@ -103,6 +162,7 @@ const definition = flowServiceDefinition<DataflowInputs>({
   specPath: "flowSpec.id",
   refineInputs: (projected, remote, previous) => ({
     ...projected,
+    ...mappingVersionsLike(projected.transformations, previous?.transformations),
     enabled:
       remote.state === "enabled" ? true : remote.state === "disabled" ? false : previous?.enabled,
   }),

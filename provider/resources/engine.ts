@@ -15,10 +15,12 @@ import { deepEqual, valueAt, withoutUndefined, type PlainObject } from "./values
  * How a change of one input (or one part of an input, as a dotted path) is applied:
  * - `patch`: a JSON Patch operation on that path;
  * - `patch-members`: one operation per changed member of that object;
+ * - `patch-elements`: one operation per changed element of that array (the whole array when its
+ *   length changes);
  * - `action`: something other than a PATCH (a flow's enable/disable action);
  * - `replace`: Flow Service cannot change it, so Pulumi replaces the resource.
  */
-type ChangeKind = "patch" | "patch-members" | "action" | "replace";
+type ChangeKind = "patch" | "patch-members" | "patch-elements" | "action" | "replace";
 
 export interface FieldRule {
   path: string;
@@ -31,8 +33,11 @@ export interface RemoteObject<In extends PlainObject> {
   create(client: AepClient, inputs: In): Promise<string>;
   /** Steps after the object exists (enabling state, say); a failure here still records the id. */
   afterCreate?(client: AepClient, id: string, inputs: In): Promise<void>;
-  /** The remote object, or undefined when it no longer exists. */
-  read(client: AepClient, id: string): Promise<PlainObject | undefined>;
+  /**
+   * The remote object, or undefined when it no longer exists. `known` are the last known outputs
+   * when there are any (a refresh, an update).
+   */
+  read(client: AepClient, id: string, known?: PlainObject): Promise<PlainObject | undefined>;
   /**
    * The inputs the remote object corresponds to, shaped like `previous` (the last known inputs):
    * members Flow Service adds are dropped, and masked secrets keep their last known value.
@@ -70,6 +75,22 @@ export interface ResourceDefinition<In extends PlainObject> {
   remote: RemoteObject<In>;
   /** Replacement reasons that depend on more than a changed value (a schedule that has begun). */
   extraReplaces?(olds: PlainObject, news: In): string[];
+  /**
+   * Checks beyond the schema, once it passed: changes Adobe only allows one way (`olds` are the
+   * last known inputs, empty on a create), and facts only Adobe knows (`client` reads them).
+   */
+  refineCheck?(
+    inputs: In,
+    olds: PlainObject,
+    client: () => AepClient,
+  ): Promise<pulumi.dynamic.CheckFailure[]>;
+  /** How messages name the object when it has no `name` input (a schema's title). */
+  label?(inputs: PlainObject): string | undefined;
+  /**
+   * Delete the old object before creating its replacement: Adobe refuses two objects with the
+   * same value of a unique member (a schema's title).
+   */
+  deleteBeforeReplace?: boolean;
 }
 
 /** Thrown from `create` when the object exists but a later step failed: the engine keeps its id. */
@@ -107,8 +128,10 @@ export function implementResource<In extends PlainObject>(
   definition: ResourceDefinition<In>,
 ): Required<pulumi.dynamic.ResourceProvider> {
   const { typeName, schema, fields, remote } = definition;
-  const describe = (action: string, name: unknown, id?: string) =>
-    `${action} ${typeName} "${String(name ?? "")}"${id ? ` (${id})` : ""}`;
+  const describe = (action: string, inputs: PlainObject | undefined, id?: string) =>
+    `${action} ${typeName} "${String(
+      (inputs && definition.label?.(inputs)) ?? inputs?.name ?? "",
+    )}"${id ? ` (${id})` : ""}`;
 
   const outputs = (inputs: In, remoteObject: PlainObject): PlainObject =>
     withoutUndefined({ ...inputs, ...remote.outputsFrom(remoteObject) });
@@ -118,8 +141,14 @@ export function implementResource<In extends PlainObject>(
       configureClient(req.config);
     },
 
-    async check(_olds, news) {
-      return checkInputs(typeName, schema, news);
+    async check(olds, news) {
+      const checked = checkInputs(typeName, schema, news);
+      if (!definition.refineCheck || checked.failures?.length || !checked.inputs) return checked;
+      const parsed = schema.safeParse(userInputs<In>(checked.inputs));
+      // Inputs that are not all known yet (preview) are checked again once they are.
+      if (!parsed.success) return checked;
+      const failures = await definition.refineCheck(parsed.data, userInputs(olds), getClient);
+      return failures.length > 0 ? { failures } : checked;
     },
 
     async diff(_id, olds, news) {
@@ -132,7 +161,7 @@ export function implementResource<In extends PlainObject>(
       return {
         changes: changed.length > 0 || replaces.length > 0,
         replaces: [...new Set(replaces)],
-        deleteBeforeReplace: false,
+        deleteBeforeReplace: replaces.length > 0 && definition.deleteBeforeReplace === true,
       };
     },
 
@@ -148,7 +177,7 @@ export function implementResource<In extends PlainObject>(
         const adopted = isAmbiguousWrite(error)
           ? await remote.findCreated?.(getClient(), inputs, startedAt).catch(() => undefined)
           : undefined;
-        if (!adopted) throw withContext(describe("Creating", inputs.name), error);
+        if (!adopted) throw withContext(describe("Creating", inputs), error);
         id = adopted;
         client = getClient();
       }
@@ -159,7 +188,7 @@ export function implementResource<In extends PlainObject>(
         return { id, outs: outputs(inputs, created) };
       } catch (error) {
         const message = withContext(
-          describe("Finishing the creation of", inputs.name, id),
+          describe("Finishing the creation of", inputs, id),
           error,
         ).message;
         throw new ResourceInitializationError(message, id, withoutUndefined({ ...inputs }), [
@@ -171,9 +200,9 @@ export function implementResource<In extends PlainObject>(
     async read(id, props) {
       let current: PlainObject | undefined;
       try {
-        current = await remote.read(getClient(), id);
+        current = await remote.read(getClient(), id, props);
       } catch (error) {
-        throw withContext(describe("Reading", props?.name, id), error);
+        throw withContext(describe("Reading", props, id), error);
       }
       // A blank id tells the engine the object is gone, so it leaves the state.
       if (!current) return { id: "" };
@@ -197,7 +226,7 @@ export function implementResource<In extends PlainObject>(
       try {
         const client = getClient();
         if (changed.length > 0) await remote.update(client, id, olds, proposed, changed);
-        const current = await remote.read(client, id);
+        const current = await remote.read(client, id, olds);
         if (!current) {
           throw new Error(
             "it no longer exists in Adobe Experience Platform: run `pulumi refresh` to drop it from " +
@@ -206,7 +235,7 @@ export function implementResource<In extends PlainObject>(
         }
         return { outs: outputs(proposed, current) };
       } catch (error) {
-        throw withContext(describe("Updating", proposed.name, id), error);
+        throw withContext(describe("Updating", proposed, id), error);
       }
     },
 
@@ -214,7 +243,7 @@ export function implementResource<In extends PlainObject>(
       try {
         await remote.delete(getClient(), id);
       } catch (error) {
-        throw withContext(describe("Deleting", props?.name, id), error);
+        throw withContext(describe("Deleting", props, id), error);
       }
     },
   };

@@ -149,9 +149,7 @@ function flowServiceObject<In extends PlainObject>(
       );
     }
     const currentInputs = inputsFrom(current, olds);
-    const patched = fields.filter(
-      (rule) => rule.change === "patch" || rule.change === "patch-members",
-    );
+    const patched = fields.filter((rule) => rule.change.startsWith("patch"));
     if (changedFields(patched, currentInputs, news).length === 0) return;
     const drifted = changedFields(fields, olds, currentInputs).map((rule) => rule.path);
     if (drifted.length === 0) {
@@ -186,6 +184,8 @@ export function patchOperations(
     const after = valueAt(news, path);
     if (rule.change === "patch") {
       pushOperation(operations, `/${path.join("/")}`, before, after);
+    } else if (rule.change === "patch-elements") {
+      pushElementOperations(operations, path, before, after);
     } else if (rule.change === "patch-members") {
       const oldMembers = isPlainObject(before) ? before : {};
       const newMembers = isPlainObject(after) ? after : {};
@@ -202,6 +202,28 @@ export function patchOperations(
     }
   }
   return operations;
+}
+
+/**
+ * One `replace` of each changed element, the form Adobe's "Update dataflows" page uses for a
+ * mapping version (`/transformations/<i>`); the whole array when elements are added or removed.
+ */
+function pushElementOperations(
+  operations: JsonPatchOperation[],
+  path: string[],
+  before: unknown,
+  after: unknown,
+): void {
+  const pointer = `/${path.join("/")}`;
+  if (!Array.isArray(before) || !Array.isArray(after) || before.length !== after.length) {
+    pushOperation(operations, pointer, before, after);
+    return;
+  }
+  after.forEach((element, index) => {
+    if (!deepEqual(before[index], element)) {
+      operations.push({ op: "replace", path: `${pointer}/${index}`, value: element });
+    }
+  });
 }
 
 function pushOperation(

@@ -8,3 +8,5 @@ export { SourceConnection, type SourceConnectionArgs } from "./sourceConnection"
 export { TargetConnection, type TargetConnectionArgs } from "./targetConnection";
 export { Dataflow, type DataflowArgs } from "./dataflow";
 export { Dataset, type DatasetArgs } from "./dataset";
+export { XdmSchema, type XdmSchemaArgs } from "./xdmSchema";
+export { MappingSet, type MappingSetArgs } from "./mappingSet";

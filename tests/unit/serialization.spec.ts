@@ -34,6 +34,9 @@ const CHECK_FAILURES: Record<string, string[]> = {
   target: ["name", "connectionSpec", "data", "params"],
   dataflow: ["name", "flowSpec", "sourceConnectionIds", "targetConnectionIds", "scheduleParams"],
   dataset: ["name", "schemaRef"],
+  // Neither has a `name`: the strict schema names it as an unknown property.
+  xdmSchema: ["title", "classId", "name"],
+  mappingSet: ["outputSchema", "mappings", "name"],
 };
 /** Where each resource's `read` looks for an object. */
 const READ_PATHS: Record<string, string> = {
@@ -42,6 +45,8 @@ const READ_PATHS: Record<string, string> = {
   target: "/data/foundation/flowservice/targetConnections/missing-id",
   dataflow: "/data/foundation/flowservice/flows/missing-id",
   dataset: "/data/foundation/catalog/dataSets/missing-id",
+  xdmSchema: "/data/foundation/schemaregistry/tenant/schemas/missing-id",
+  mappingSet: "/data/foundation/conversion/mappingSets/missing-id",
 };
 
 /** The key a text asks the runtime for: `.provider("key", ...)`, or a legacy `.key.check(`. */

@@ -3,10 +3,12 @@ import {
   base as baseConnection,
   dataflow,
   dataset,
+  provider,
   source as sourceConnection,
   target as targetConnection,
 } from "../../../provider/runtime";
 import { patchOperations } from "../../../provider/resources/flowServiceObject";
+import { PACKAGE_VERSION } from "../../../provider/resources/packageCopy";
 import { projectInputs } from "../../../provider/resources/values";
 import { Dataflow } from "../../../provider/resources/dataflow";
 import {
@@ -14,8 +16,13 @@ import {
   dataflowInputs,
   datasetInputs,
   sourceConnectionInputs,
+  mappingSetInputs,
   targetConnectionInputs,
+  xdmSchemaInputs,
 } from "../../fixtures/inputs";
+
+const xdmSchema = provider("xdmSchema", PACKAGE_VERSION);
+const mappingSet = provider("mappingSet", PACKAGE_VERSION);
 
 /** What the state holds after create: the inputs plus the service's outputs. */
 const asOutputs = (inputs: object) => ({
@@ -34,7 +41,12 @@ type Case = [
   replaces: string[] | "update",
 ];
 
-function diffCases(impl: Impl, fixture: () => Record<string, any>, cases: Case[]) {
+function diffCases(
+  impl: Impl,
+  fixture: () => Record<string, any>,
+  cases: Case[],
+  deleteBeforeReplace = false,
+) {
   it("reports no change when nothing changed, whatever the outputs and __provider hold", async () => {
     assert.deepEqual(
       await impl.diff("id", asOutputs(fixture()), { ...fixture(), __provider: "newer text" }),
@@ -52,7 +64,7 @@ function diffCases(impl: Impl, fixture: () => Record<string, any>, cases: Case[]
       assert.deepEqual(await impl.diff("id", asOutputs(fixture()), news), {
         changes: true,
         replaces: replaces === "update" ? [] : replaces,
-        deleteBeforeReplace: false,
+        deleteBeforeReplace: replaces !== "update" && deleteBeforeReplace,
       });
     });
   }
@@ -117,6 +129,14 @@ describe("diff", () => {
         ],
         ["disabling", (i) => (i.enabled = false), "update"],
         [
+          "a new mapping version",
+          (i) =>
+            (i.transformations = [
+              { name: "Mapping", params: { mappingId: "m", mappingVersion: 1 } },
+            ]),
+          "update",
+        ],
+        [
           "added transformations",
           (i) =>
             (i.transformations = [
@@ -151,6 +171,53 @@ describe("diff", () => {
         (i) => (i.schemaRef.id = "https://ns.adobe.com/acme/schemas/other"),
         ["schemaRef"],
       ],
+    ]));
+
+  describe("XdmSchema: deletes before replacing (titles are unique)", () =>
+    diffCases(
+      xdmSchema,
+      xdmSchemaInputs,
+      [
+        ["a new title", (i) => (i.title = "renamed"), "update"],
+        ["a new description", (i) => (i.description = "new words"), "update"],
+        [
+          "an added field group",
+          (i) =>
+            i.fieldGroupIds.push("https://ns.adobe.com/xdm/context/experienceevent-enduserids"),
+          "update",
+        ],
+        ["enabling Profile", (i) => (i.profileEnabled = true), "update"],
+        [
+          "another class",
+          (i) => (i.classId = "https://ns.adobe.com/xdm/context/profile"),
+          ["classId"],
+        ],
+      ],
+      true,
+    ));
+
+  describe("MappingSet: every change is a new version", () =>
+    diffCases(mappingSet, mappingSetInputs, [
+      [
+        "an added mapping",
+        (i) =>
+          i.mappings.push({
+            sourceType: "ATTRIBUTE",
+            source: "campaign_id",
+            destination: "eventType",
+          }),
+        "update",
+      ],
+      [
+        "another output schema",
+        (i) => (i.outputSchema = "https://ns.adobe.com/acme/schemas/other"),
+        "update",
+      ],
+    ]));
+
+  describe("Dataset profile enablement", () =>
+    diffCases(dataset, () => ({ ...datasetInputs(), profileEnabled: false }), [
+      ["profileEnabled", (i) => (i.profileEnabled = true), "update"],
     ]));
 
   it("replaces a dataflow whose schedule start moves after the schedule has begun", async () => {
@@ -195,6 +262,43 @@ describe("patchOperations", () => {
       { op: "replace", path: "/scheduleParams/frequency", value: "once" },
       { op: "remove", path: "/scheduleParams/interval" },
       { op: "remove", path: "/scheduleParams/backfill" },
+    ]);
+  });
+});
+
+describe("patchOperations of an array patched by element", () => {
+  const rule = [{ path: "transformations", change: "patch-elements" as const }];
+  const mapping = (version: number) => ({
+    name: "Mapping",
+    params: { mappingId: "m", mappingVersion: version },
+  });
+  const copy = { name: "Copy", params: { deltaColumn: { name: "updatedAt" } } };
+
+  it("replaces only the changed element, at its own index (Copy stays at 0)", () => {
+    assert.deepEqual(
+      patchOperations(
+        { transformations: [copy, mapping(0)] },
+        { transformations: [copy, mapping(2)] },
+        rule,
+      ),
+      [{ op: "replace", path: "/transformations/1", value: mapping(2) }],
+    );
+  });
+
+  it("replaces, adds or removes the whole array when its length changes", () => {
+    assert.deepEqual(
+      patchOperations(
+        { transformations: [mapping(0)] },
+        { transformations: [copy, mapping(0)] },
+        rule,
+      ),
+      [{ op: "replace", path: "/transformations", value: [copy, mapping(0)] }],
+    );
+    assert.deepEqual(patchOperations({}, { transformations: [mapping(0)] }, rule), [
+      { op: "add", path: "/transformations", value: [mapping(0)] },
+    ]);
+    assert.deepEqual(patchOperations({ transformations: [mapping(0)] }, {}, rule), [
+      { op: "remove", path: "/transformations" },
     ]);
   });
 });
