@@ -15,6 +15,13 @@ export {
 } from "./resources/specCatalog";
 export { PROFILE_UNION_TAG, xdmClassIds, xdmFieldGroupIds } from "./resources/xdmIds";
 export {
+  getConnectionSpec,
+  getFlowSpec,
+  type ConnectionSpecQuery,
+  type FlowSpecQuery,
+  type SpecResult,
+} from "./lookups";
+export {
   DataLakePipeline,
   type DataLakePipelineArgs,
   type ExistingObject,
