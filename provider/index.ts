@@ -21,8 +21,23 @@ export {
   type FlowSpecQuery,
   type SpecResult,
 } from "./lookups";
+export { DataLakePipeline, type DataLakePipelineArgs } from "./components/dataLakePipeline";
 export {
-  DataLakePipeline,
-  type DataLakePipelineArgs,
+  SourcePipeline,
+  type DataLakeTargetArgs,
+  type ExistingDataset,
   type ExistingObject,
-} from "./components/dataLakePipeline";
+  type NewDatasetArgs,
+  type SourcePipelineArgs,
+} from "./components/sourcePipeline";
+export {
+  CAMPAIGN_MAPPINGS,
+  MAILCHIMP_DEFAULT_START_TIME,
+  MailchimpCampaignPipeline,
+  MailchimpMembersPipeline,
+  MEMBERS_MAPPINGS,
+  type MailchimpAccount,
+  type MailchimpCampaignPipelineArgs,
+  type MailchimpMembersPipelineArgs,
+  type MailchimpPipelineArgs,
+} from "./components/mailchimp";

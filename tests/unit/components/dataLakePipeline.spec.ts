@@ -13,6 +13,7 @@ import { Dataset } from "../../../provider/resources/dataset";
 import { SourceConnection } from "../../../provider/resources/sourceConnection";
 import { connectionSpecIds } from "../../../provider/resources/specCatalog";
 import { TargetConnection } from "../../../provider/resources/targetConnection";
+import { recordingParents, secret, useMocks, valueOf, type Registered } from "./mocks";
 import {
   baseConnectionInputs,
   dataflowInputs,
@@ -31,66 +32,6 @@ const TYPES = {
   target: "pulumi-nodejs:dynamic/aep:TargetConnection",
   flow: "pulumi-nodejs:dynamic/aep:Dataflow",
 } as const;
-
-/** A secret value as the mock monitor receives it (Pulumi's wire form of a secret). */
-function secret(value: unknown) {
-  return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
-}
-
-/** What the mock monitor received for one resource. */
-interface Registered {
-  type: string;
-  name: string;
-  custom: boolean | undefined;
-  inputs: Record<string, unknown>;
-}
-
-/** Registrations in order; each resource's id is `<name>-id` and its outputs are its inputs. */
-async function useMocks(): Promise<Registered[]> {
-  const registered: Registered[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({
-          type: args.type,
-          name: args.name,
-          custom: args.custom,
-          inputs: args.inputs,
-        });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: (args) => {
-        throw new Error(`unexpected invoke of ${args.token}`);
-      },
-    },
-    "project",
-    "stack",
-    false,
-  );
-  return registered;
-}
-
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply(resolve));
-}
-
-/**
- * Options with a transformation that records the parent each resource is declared with. A
- * component's transformations run, as the resource is constructed, for it and for every resource
- * declared with it as (grand)parent.
- */
-function recordingParents() {
-  const parents = new Map<string, pulumi.Resource | undefined>();
-  const opts: pulumi.ComponentResourceOptions = {
-    transformations: [
-      ({ name, opts: declared }) => {
-        parents.set(name, declared.parent);
-        return undefined;
-      },
-    ],
-  };
-  return { parents, opts };
-}
 
 /** The component's five id outputs. */
 function idsOf(pipeline: DataLakePipeline): Promise<string[]> {
@@ -290,7 +231,7 @@ describe("DataLakePipeline", () => {
     assert.throws(
       () => new DataLakePipeline("mc", { ...pipelineArgs(), dataset: undefined } as never, opts),
       {
-        message: 'DataLakePipeline "mc" needs `baseConnection`, `source`, `dataset` and `dataflow`',
+        message: 'DataLakePipeline "mc": needs `dataset`',
       },
     );
     assert.deepEqual([...parents.keys()], [], "no resource was constructed");
