@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the Mailchimp example (examples/mailchimp/index.ts, unchanged: the package's
- * DataLakePipeline component and its five children) deployed with the real Pulumi engine against
- * the package's Flow Service emulator, then deployed again to show that nothing changes.
+ * MailchimpCampaignPipeline component and its seven children, the whole walk-through from the XDM
+ * schema to the dataflow) deployed with the real Pulumi engine against the package's emulator,
+ * then deployed again to show that nothing changes.
  *
  * scripts/run.sh has already set up Node, the npm dependencies, the build and the Pulumi CLI.
  * Everything the demo keeps lives in `.pulumi-demo/` (git-ignored): the local Pulumi backend, the
@@ -24,8 +25,6 @@ import {
 } from "@pulumi/pulumi/automation";
 import { startEmulator } from "pulumi-aep-flow/emulator";
 import type { EmulatorHandle, RequestLogEntry } from "pulumi-aep-flow/emulator";
-import { createAepClient } from "../provider/client";
-import { DEFAULT_SCOPES } from "../provider/client/settings";
 // Type-only: it makes the build compile the example; the program loads it at run time (below).
 import type * as ExampleProgram from "../examples/mailchimp/index";
 
@@ -152,32 +151,7 @@ async function configure(stack: Stack, emulator: EmulatorHandle): Promise<void> 
     [`${PROJECT}:mailchimpUsername`]: { value: "demo-user" },
     [`${PROJECT}:mailchimpPassword`]: { value: "demo-mailchimp-api-key-us21", secret: true },
     [`${PROJECT}:campaignId`]: { value: "c66a200cda" },
-    [`${PROJECT}:schemaId`]: { value: await demoSchemaId(emulator) },
   });
-}
-
-/** The XDM schema the example's dataset follows, created in the emulator on the first run. */
-async function demoSchemaId(emulator: EmulatorHandle): Promise<string> {
-  const client = createAepClient({
-    platformUrl: emulator.url,
-    imsUrl: emulator.url,
-    clientId: "demo-client",
-    clientSecret: "demo-client-secret",
-    apiKey: "demo-client",
-    scopes: DEFAULT_SCOPES,
-    orgId: "DEMO0000000000000000000@AdobeOrg",
-    sandboxName: "prod",
-  });
-  const title = "Demo Mailchimp email activity";
-  const [existing] = await client.listSchemas({ property: [`title==${title}`] });
-  const created =
-    existing ??
-    (await client.createSchema({
-      title,
-      type: "object",
-      allOf: [{ $ref: "https://ns.adobe.com/xdm/context/experienceevent" }],
-    }));
-  return created.$id;
 }
 
 const SYMBOLS: Record<string, string> = {
@@ -222,7 +196,7 @@ function printEngineEvent(event: EngineEvent, kind: "up" | "refresh"): void {
     const diff = done.diffs?.length ? ` [${done.diffs.join(", ")}]` : "";
     say(
       `   ${(SYMBOLS[done.op] ?? " ").padEnd(2)} ${(verb ?? done.op).padEnd(10)} ` +
-        `${type.padEnd(26)} ${name.padEnd(18)} ${id}${diff}`.trimEnd(),
+        `${type.padEnd(35)} ${name.padEnd(18)} ${id}${diff}`.trimEnd(),
     );
   }
   const failed = event.resOpFailedEvent?.metadata;
@@ -258,26 +232,33 @@ function seconds(start: Date, end: Date): string {
 function isWrite(request: RequestLogEntry): boolean {
   return (
     /^(POST|PATCH|PUT|DELETE)$/i.test(request.method) &&
-    /^\/data\/foundation\/(flowservice|catalog)\//.test(request.path)
+    /^\/data\/foundation\/(flowservice|catalog|schemaregistry|conversion)\//.test(request.path)
   );
 }
 
 function summarize(emulator: EmulatorHandle, outputs: Record<string, { value: unknown }>): void {
   heading("summary");
   const flow = emulator.objects("flows")[0];
-  say('   In the emulator\'s sandbox "prod", the children of the DataLakePipeline "mailchimp": a');
+  const mapping = (
+    flow?.transformations as Array<{ params?: Record<string, unknown> }> | undefined
+  )?.[0];
+  const out = (key: string) => String(outputs[key]?.value);
   say(
-    "   Catalog dataset, a Mailchimp base connection (Basic Authentication; the API key is a secret",
+    '   In the emulator\'s sandbox "prod", the children of the MailchimpCampaignPipeline "mailchimp",',
+  );
+  say("   every step of Adobe's Mailchimp walk-through:");
+  say(`   - XDM schema    ${out("schemaId")} (ExperienceEvent, Campaign Marketing, End User IDs)`);
+  say(`   - dataset       ${out("dataSetId")}, following that schema`);
+  say(
+    `   - mapping set   ${out("mappingSetId")} version ${String(mapping?.params?.mappingVersion ?? "?")}: Mailchimp fields into XDM fields`,
   );
   say(
-    "   in the stack), a source connection for campaign c66a200cda, a Data Lake target connection",
+    `   - account       ${out("baseConnectionId")} (Basic Authentication; the API key is a secret in the stack)`,
   );
-  say(`   and a dataflow every 15 minutes, ${String(flow?.state ?? "?")}.`);
+  say(`   - source        ${out("sourceConnectionId")} for campaign c66a200cda`);
+  say(`   - target        ${out("targetConnectionId")}: the data lake, that dataset`);
   say(
-    `   Dataflow ${String(outputs.dataflowId?.value)} reads source ${String(outputs.sourceConnectionId?.value)}`,
-  );
-  say(
-    `   and writes target ${String(outputs.targetConnectionId?.value)} (dataset ${String(outputs.datasetId?.value)}).`,
+    `   - dataflow      ${out("dataflowId")} every 15 minutes through the mapping, ${String(flow?.state ?? "?")}`,
   );
   say("");
   say(

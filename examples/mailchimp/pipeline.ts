@@ -1,107 +1,76 @@
 /**
- * A Mailchimp campaign → Experience Platform data lake pipeline: the package's `DataLakePipeline`
- * component with the values of Adobe's "Create a dataflow for Mailchimp Campaign using the Flow
- * Service API" tutorial
- * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
- *
- * The component declares the five objects (a Catalog dataset, a base connection with the
- * Mailchimp account's Basic Authentication, a source connection for one campaign, a Data Lake
- * target connection and a dataflow every 15 minutes) as its children and wires their ids; this
- * function fills in what is Mailchimp's. `index.ts` calls it with the stack's config; the
- * package's demo and end-to-end tests call it with their own values, so what they exercise is
- * exactly this program over the component users install.
+ * A Mailchimp campaign → Experience Platform data lake pipeline: the package's
+ * `MailchimpCampaignPipeline` component, which declares every step of Adobe's walk-through
+ * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign):
+ * the XDM schema, the dataset, the Data Prep mapping of Mailchimp's fields, the account, the
+ * source connection for one campaign, the Data Lake target connection and a dataflow every 15
+ * minutes. `index.ts` calls it with the stack's config; the package's demo and its walk-through
+ * end-to-end suite call it with their own values, so what they exercise is exactly this program.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { connectionSpecIds, DataLakePipeline, flowSpecIds } from "pulumi-aep-flow";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  CAMPAIGN_MAPPINGS,
+  MAILCHIMP_DEFAULT_START_TIME,
+  MailchimpCampaignPipeline,
+  type MailchimpCampaignPipelineArgs,
+} from "pulumi-aep-flow";
 
 /** 2027-01-01T00:00:00Z: the default first run. Keep it fixed: moving a started schedule replaces the dataflow. */
-export const DEFAULT_START_TIME = 1798761600;
+export const DEFAULT_START_TIME = MAILCHIMP_DEFAULT_START_TIME;
 
-export interface MailchimpPipelineArgs {
-  /** Prefix of every display name in Experience Platform, such as the stack name. */
+/** The example's mapping: Mailchimp's email-activity fields into XDM ExperienceEvent fields. */
+export const DEFAULT_MAPPINGS = CAMPAIGN_MAPPINGS;
+
+export interface MailchimpExampleArgs {
+  /** Prefix of every display name in Experience Platform, such as `<project>-<stack>` (schema titles are unique per sandbox). */
   namePrefix: string;
   /** The Mailchimp account name. */
   mailchimpUsername: pulumi.Input<string>;
   /** The Mailchimp API key. Pass a secret (`config.requireSecret`); it is stored encrypted either way. */
   mailchimpPassword: pulumi.Input<string>;
-  /** The Mailchimp campaign whose email activity is ingested. Changing it replaces the source connection and the dataflow. */
+  /** The campaign whose email activity is ingested. Changing it replaces the source connection and the dataflow, nothing else. */
   campaignId: pulumi.Input<string>;
-  /** The `$id` of the XDM schema the dataset follows (`https://ns.adobe.com/<tenant>/schemas/<id>`). */
-  schemaId: pulumi.Input<string>;
   /** The first run, in epoch seconds. Default: {@link DEFAULT_START_TIME}. */
   startTime?: pulumi.Input<number>;
   /** Minutes between runs (Flow Service's minimum is 15). Default: 15. */
   intervalMinutes?: pulumi.Input<number>;
   /** `false` keeps the dataflow declared but disabled. Default: true. */
   enabled?: pulumi.Input<boolean>;
-  /** Overrides of the display names (each defaults to `<namePrefix> ...`). */
-  names?: Partial<Record<"dataset" | "account" | "source" | "target" | "dataflow", string>>;
+  /** The mapping, when not {@link DEFAULT_MAPPINGS}; a change is a new mapping version, and the dataflow follows it in place. */
+  mappings?: MailchimpCampaignPipelineArgs["mappings"];
 }
 
 /**
- * The pipeline as a `DataLakePipeline` named `name`: its children are `<name>-dataset`,
- * `<name>-base`, `<name>-source`, `<name>-target` and `<name>-flow`. `opts` (a parent, `protect`,
- * ...) apply to the component, and through it to every child.
+ * The pipeline as a `MailchimpCampaignPipeline` named `name`: its children are `<name>-schema`,
+ * `-dataset`, `-mapping`, `-base`, `-source`, `-target` and `-flow`. `opts` (a parent,
+ * `protect`, ...) apply to the component, and through it to every child.
  */
 export function mailchimpPipeline(
   name: string,
-  args: MailchimpPipelineArgs,
+  args: MailchimpExampleArgs,
   opts?: pulumi.ComponentResourceOptions,
-): DataLakePipeline {
-  const { namePrefix } = args;
-  const names = {
-    dataset: `${namePrefix} Mailchimp campaign activity`,
-    account: `${namePrefix} Mailchimp account`,
-    source: `${namePrefix} Mailchimp campaign`,
-    target: `${namePrefix} Mailchimp campaign activity (data lake)`,
-    dataflow: `${namePrefix} Mailchimp campaign to data lake`,
-    ...args.names,
-  };
-  const mailchimp = { id: connectionSpecIds.mailchimpCampaign, version: "1.0" };
-
-  return new DataLakePipeline(
+): MailchimpCampaignPipeline {
+  return new MailchimpCampaignPipeline(
     name,
     {
-      dataset: {
-        name: names.dataset,
-        description: "Email activity of a Mailchimp campaign, ingested by a Flow Service dataflow.",
-        schemaRef: { id: args.schemaId },
-      },
-      baseConnection: {
-        name: names.account,
-        description: "Mailchimp account, Basic Authentication (account name and API key).",
-        connectionSpec: mailchimp,
-        auth: {
-          specName: "Basic Authentication",
-          params: { username: args.mailchimpUsername, password: args.mailchimpPassword },
-        },
-      },
-      source: {
-        name: names.source,
-        connectionSpec: mailchimp,
-        data: { format: "json" },
-        params: { campaignId: args.campaignId },
-      },
-      target: { name: names.target },
-      dataflow: {
-        name: names.dataflow,
-        flowSpec: { id: flowSpecIds.restStorageToAep, version: "1.0" },
-        scheduleParams: {
-          startTime: args.startTime ?? DEFAULT_START_TIME,
-          frequency: "minute",
-          interval: args.intervalMinutes ?? 15,
-        },
-        enabled: args.enabled ?? true,
-      },
+      namePrefix: args.namePrefix,
+      account: { username: args.mailchimpUsername, password: args.mailchimpPassword },
+      campaignId: args.campaignId,
+      startTime: args.startTime ?? DEFAULT_START_TIME,
+      intervalMinutes: args.intervalMinutes ?? 15,
+      enabled: args.enabled ?? true,
+      mappings: args.mappings ?? DEFAULT_MAPPINGS,
     },
     opts,
   );
 }
 
 /** The ids Experience Platform assigned, as the program's stack outputs. */
-export function pipelineIds(pipeline: DataLakePipeline) {
+export function pipelineIds(pipeline: MailchimpCampaignPipeline) {
   return {
-    datasetId: pipeline.datasetId,
+    schemaId: pipeline.schemaId,
+    dataSetId: pipeline.dataSetId,
+    mappingSetId: pipeline.mappingSetId,
     baseConnectionId: pipeline.baseConnectionId,
     sourceConnectionId: pipeline.sourceConnectionId,
     targetConnectionId: pipeline.targetConnectionId,

@@ -26,11 +26,7 @@ import {
 import { startEmulator } from "../../provider/emulator";
 import { Api } from "../emulator/helpers";
 import type { Collection, EmulatorHandle, RequestLogEntry } from "../../provider/emulator/types";
-import {
-  mailchimpPipeline,
-  pipelineIds,
-  type MailchimpPipelineArgs,
-} from "../../examples/mailchimp/pipeline";
+import { mailchimpPipeline, pipelineIds, type MailchimpPipelineArgs } from "./dataLakeProgram";
 
 export type { MailchimpPipelineArgs };
 
@@ -66,7 +62,7 @@ export const TYPES = {
   dataflow: "pulumi-nodejs:dynamic/aep:Dataflow",
 } as const;
 
-/** The example's `DataLakePipeline`, as the suites deploy it. */
+/** The `DataLakePipeline` of dataLakeProgram.ts, as these suites deploy it. */
 export const PIPELINE = { type: "aep:index:DataLakePipeline", name: "mailchimp" } as const;
 
 /** The name the component gives its child of each type. */
@@ -78,7 +74,7 @@ export const CHILD_NAMES: Record<keyof typeof TYPES, string> = {
   dataflow: `${PIPELINE.name}-flow`,
 };
 
-/** The example's arguments as the suites start from: valid, stable, a schedule in the future. */
+/** The arguments the suites start from: valid, stable, a schedule in the future. */
 export function baseArgs(overrides: Partial<MailchimpPipelineArgs> = {}): MailchimpPipelineArgs {
   return {
     namePrefix: "e2e",
@@ -93,7 +89,7 @@ export function baseArgs(overrides: Partial<MailchimpPipelineArgs> = {}): Mailch
   };
 }
 
-/** An inline program that runs the example pipeline with whatever `args()` returns at run time. */
+/** An inline program that runs the DataLakePipeline program with whatever `args()` returns at run time. */
 export function pipelineProgram(args: () => MailchimpPipelineArgs): PulumiFn {
   return async () => pipelineIds(mailchimpPipeline(PIPELINE.name, args()));
 }
@@ -224,7 +220,7 @@ export class E2E {
   }
 
   /**
-   * The `$id` of the XDM schema the example's dataset follows, created in the emulator's
+   * The `$id` of the XDM schema the program's dataset follows, created in the emulator's
    * Schema Registry when it is not there yet (Catalog refuses a dataset whose schema is missing).
    */
   async schemaId(): Promise<string> {
@@ -394,7 +390,7 @@ function walk(dir: string): string[] {
 }
 
 /**
- * A stack of the example pipeline whose arguments the test changes between operations: the
+ * A stack of the DataLakePipeline program whose arguments the test changes between operations: the
  * inline program reads `args` each time the engine runs it.
  */
 export class PipelineStack {

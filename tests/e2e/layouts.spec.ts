@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { E2E, SCHEMA_ID, describeRequest, stateResources, versions } from "./harness";
+import { E2E, describeRequest, stateResources, versions } from "./harness";
 import {
   CURRENT_VERSION,
   LIBRARY,
@@ -115,7 +115,9 @@ describe("e2e: a component library built on the package, in each npm and pnpm la
   function landingProgram(program: string): PulumiFn {
     return async () => {
       const { CampaignLanding } = loadLibrary(program);
-      const landing = new CampaignLanding("landing", { campaign: "spring", schemaId: SCHEMA_ID });
+      // Catalog needs the dataset's schema to exist: the harness creates it in the emulator.
+      const schemaId = await e2e.schemaId();
+      const landing = new CampaignLanding("landing", { campaign: "spring", schemaId });
       return { datasetId: landing.datasetId };
     };
   }
