@@ -7,6 +7,7 @@
  * https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-members).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { Mapping } from "../client/types";
 import type { BaseConnectionArgs } from "../resources/baseConnection";
 import type { MappingSetArgs } from "../resources/mappingSet";
 import { connectionSpecIds, flowSpecIds } from "../resources/specCatalog";
@@ -56,7 +57,7 @@ export interface MailchimpMembersPipelineArgs extends MailchimpPipelineArgs {
 }
 
 /** Email activity rows (`/reports/{campaignId}/email-activity`) into XDM ExperienceEvent fields. */
-export const CAMPAIGN_MAPPINGS = [
+export const CAMPAIGN_MAPPINGS: Mapping[] = [
   { sourceType: "ATTRIBUTE", source: "email_id", destination: "_id" },
   { sourceType: "ATTRIBUTE", source: "activity[0].timestamp", destination: "timestamp" },
   { sourceType: "ATTRIBUTE", source: "activity[0].action", destination: "eventType" },
@@ -66,15 +67,15 @@ export const CAMPAIGN_MAPPINGS = [
     source: "email_address",
     destination: "endUserIDs._experience.emailid.id",
   },
-] as const;
+];
 
 /** Audience members (`/lists/{listId}/members`) into XDM Individual Profile fields. */
-export const MEMBERS_MAPPINGS = [
+export const MEMBERS_MAPPINGS: Mapping[] = [
   { sourceType: "ATTRIBUTE", source: "id", destination: "_id" },
   { sourceType: "ATTRIBUTE", source: "email_address", destination: "personalEmail.address" },
   { sourceType: "ATTRIBUTE", source: "merge_fields.FNAME", destination: "person.name.firstName" },
   { sourceType: "ATTRIBUTE", source: "merge_fields.LNAME", destination: "person.name.lastName" },
-] as const;
+];
 
 interface MailchimpShape {
   component: string;
@@ -192,7 +193,7 @@ export class MailchimpCampaignPipeline extends SourcePipeline {
       params: { campaignId: args.campaignId },
       classId: xdmClassIds.experienceEvent,
       fieldGroupIds: [xdmFieldGroupIds.campaignMarketing, xdmFieldGroupIds.endUserIds],
-      mappings: [...CAMPAIGN_MAPPINGS],
+      mappings: CAMPAIGN_MAPPINGS.map((mapping) => ({ ...mapping })),
     };
     super(
       name,
@@ -220,7 +221,7 @@ export class MailchimpMembersPipeline extends SourcePipeline {
       params: { listId: args.listId },
       classId: xdmClassIds.profile,
       fieldGroupIds: [xdmFieldGroupIds.demographicDetails, xdmFieldGroupIds.personalContactDetails],
-      mappings: [...MEMBERS_MAPPINGS],
+      mappings: MEMBERS_MAPPINGS.map((mapping) => ({ ...mapping })),
     };
     super(
       name,

@@ -84,26 +84,18 @@ function registerDataPrepRoutes(app: FastifyInstance, context: KindContext): voi
     const body = checkMappingSetBody(request.body, context, actor);
     const now = context.clock.now();
     const id = hex32();
-    const first: JsonObject = {
+    const identity: JsonObject = {
       id,
       version: 0,
       createdDate: now,
       modifiedDate: now,
       createdBy: actor.clientId,
       modifiedBy: actor.clientId,
-      ...body,
-      status: "DRAFT",
     };
+    const first: JsonObject = { ...identity, ...body, status: "DRAFT" };
     context.store.put("mappingSets", actor.scope, { id, versions: [first] });
     // Create answers 200 (not 201) with only the identity of the new set.
-    return {
-      id,
-      version: 0,
-      createdDate: now,
-      modifiedDate: now,
-      createdBy: actor.clientId,
-      modifiedBy: actor.clientId,
-    };
+    return identity;
   });
 
   app.get("/mappingSets", async (request: MappingSetRequest) => {

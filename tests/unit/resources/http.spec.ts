@@ -16,31 +16,10 @@ import {
   sourceConnectionInputs,
   targetConnectionInputs,
 } from "../../fixtures/inputs";
+import { configureWithToken, ETAG, NEW_ETAG, ORG, platform, SETTINGS } from "./httpHelpers";
 
-const PLATFORM = "https://platform.example.test";
-const IMS = "https://ims.example.test";
 const FLOW = "/data/foundation/flowservice";
-const ORG = "0123456789ABCDEF01234567@AdobeOrg";
 const ID = "9601747c-6874-4c02-bb00-5732a8c43086";
-const ETAG = '"3702dabc-0000-0200-0000-615b5b5a0000"';
-const NEW_ETAG = '"3702dabc-0000-0200-0000-615b5b5b0000"';
-
-/** The headers every Flow Service and Catalog call must carry. */
-const ADOBE_HEADERS = {
-  authorization: "Bearer issued-token",
-  "x-api-key": "client-id",
-  "x-gw-ims-org-id": ORG,
-  "x-sandbox-name": "dev",
-};
-
-const SETTINGS = new Map([
-  ["aep:platformUrl", PLATFORM],
-  ["aep:imsUrl", IMS],
-  ["aep:clientId", "client-id"],
-  ["aep:clientSecret", "client-secret"],
-  ["aep:orgId", ORG],
-  ["aep:sandboxName", "dev"],
-]);
 
 /** What Flow Service adds to every object it returns. */
 const system = (etag = ETAG) => ({
@@ -64,19 +43,11 @@ const serviceOutputs = (etag = ETAG) => ({
   imsOrgId: ORG,
 });
 
-function platform() {
-  return nock(PLATFORM, { reqheaders: ADOBE_HEADERS });
-}
-
 describe("provider methods over HTTP", () => {
   let ims: nock.Scope;
 
   beforeEach(() => {
-    resetClientForTests();
-    configureClient(SETTINGS);
-    ims = nock(IMS)
-      .post("/ims/token/v3")
-      .reply(200, { access_token: "issued-token", token_type: "bearer", expires_in: 86399 });
+    ims = configureWithToken();
   });
 
   afterEach(() => {

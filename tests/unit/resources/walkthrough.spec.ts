@@ -3,7 +3,7 @@
 // each provider method, through the real client, against nock.
 import assert from "node:assert/strict";
 import nock from "nock";
-import { configureClient, resetClientForTests } from "../../../provider/client";
+import { resetClientForTests } from "../../../provider/client";
 import { PACKAGE_VERSION } from "../../../provider/resources/packageCopy";
 import { captureWarningsForTests } from "../../../provider/resources/warnings";
 import { dataflow, dataset, provider } from "../../../provider/runtime";
@@ -14,35 +14,31 @@ import {
   SCHEMA_ID,
   xdmSchemaInputs,
 } from "../../fixtures/inputs";
+import {
+  ADOBE_HEADERS,
+  configureWithToken,
+  ETAG,
+  NEW_ETAG,
+  ORG,
+  PLATFORM,
+  platform,
+} from "./httpHelpers";
 
 const xdmSchema = provider("xdmSchema", PACKAGE_VERSION);
 const mappingSet = provider("mappingSet", PACKAGE_VERSION);
 
-const PLATFORM = "https://platform.example.test";
-const IMS = "https://ims.example.test";
 const REGISTRY = "/data/foundation/schemaregistry";
 const DATA_PREP = "/data/foundation/conversion";
 const CATALOG = "/data/foundation/catalog";
 const FLOW = "/data/foundation/flowservice";
-const ORG = "0123456789ABCDEF01234567@AdobeOrg";
 const ENCODED = encodeURIComponent(SCHEMA_ID);
 const XED = "application/vnd.adobe.xed+json; version=1";
 const MAPPING_ID = "e7c80e4c0d8f4a98a7d400b4e178b635";
 const FLOW_ID = "9601747c-6874-4c02-bb00-5732a8c43086";
-const ETAG = '"3702dabc-0000-0200-0000-615b5b5a0000"';
-const NEW_ETAG = '"3702dabc-0000-0200-0000-615b5b5b0000"';
 const EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent";
 const MARKETING = "https://ns.adobe.com/xdm/context/experienceevent-marketing";
 const END_USER_IDS = "https://ns.adobe.com/xdm/context/experienceevent-enduserids";
 
-const ADOBE_HEADERS = {
-  authorization: "Bearer issued-token",
-  "x-api-key": "client-id",
-  "x-gw-ims-org-id": ORG,
-  "x-sandbox-name": "dev",
-};
-
-const platform = () => nock(PLATFORM, { reqheaders: ADOBE_HEADERS });
 const registryReads = () => nock(PLATFORM, { reqheaders: { ...ADOBE_HEADERS, accept: XED } });
 
 /** A schema as the registry stores it, for the fixture's inputs. */
@@ -107,20 +103,7 @@ describe("walk-through resources", () => {
   let warnings: string[];
 
   beforeEach(() => {
-    resetClientForTests({ retry: { baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 2 } });
-    configureClient(
-      new Map([
-        ["aep:platformUrl", PLATFORM],
-        ["aep:imsUrl", IMS],
-        ["aep:clientId", "client-id"],
-        ["aep:clientSecret", "client-secret"],
-        ["aep:orgId", ORG],
-        ["aep:sandboxName", "dev"],
-      ]),
-    );
-    ims = nock(IMS)
-      .post("/ims/token/v3")
-      .reply(200, { access_token: "issued-token", token_type: "bearer", expires_in: 86399 });
+    ims = configureWithToken({ retry: { baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 2 } });
     warnings = [];
     captureWarningsForTests((message) => warnings.push(message));
   });
