@@ -73,7 +73,8 @@ function registerDataPrepRoutes(app: FastifyInstance, context: KindContext): voi
   const existing = (request: MappingSetRequest): MappingSetRecord => {
     const record = context.store.get("mappingSets", actorOf(request).scope, request.params.id);
     if (record === undefined) {
-      // UNCONFIRMED: the API lists no 404 for an unknown id; a 404 is the likelier answer.
+      // UNCONFIRMED: the mapping set API lists no 404 for an unknown id (the endpoint guide cited above); a 404
+      // is the likelier answer.
       throw dataPrepError(404, "Not Found", `Mapping set ${request.params.id} was not found.`);
     }
     return record as MappingSetRecord;
@@ -257,7 +258,10 @@ function normalizedMapping(raw: unknown, index: number, legacy: boolean): JsonOb
   };
 }
 
-/** `?version=n` (an integer), or the latest when omitted (the spec's default of 0 is UNCONFIRMED; the emulator serves the latest). */
+/**
+ * `?version=n` (an integer), or the latest when omitted: the API's default of 0 is UNCONFIRMED
+ * (the endpoint guide cited above says nothing of an omitted version); the latest is the likelier reading.
+ */
 function versionOf(record: MappingSetRecord, requested: string | undefined): JsonObject {
   if (requested === undefined) {
     return record.versions.at(-1) as JsonObject;

@@ -86,6 +86,7 @@ export const schemaRegistryRoutes: ServiceRoutes = {
       CODES.schemaNotFound,
       "Resource not found",
       `No resource is served at ${method} ${path}.`,
+      // The routes table's not-found answer has no emulator clock at hand; the wall clock it is.
       Date.now(),
     ),
 };
@@ -344,8 +345,10 @@ class TenantSchemas {
         `The schema ${String(schema.$id)} is enabled for Real-Time Customer Profile and cannot be deleted.`,
       );
     }
-    // UNCONFIRMED whether the registry refuses to delete a schema a dataset uses; the emulator
-    // takes the likelier reading (it does) so a pipeline must delete the dataset first.
+    // UNCONFIRMED whether the registry refuses to delete a schema a dataset uses (the schemas
+    // guide, https://experienceleague.adobe.com/en/docs/experience-platform/xdm/api/schemas, says
+    // nothing of it); the emulator takes the likelier reading (it does), so a pipeline must
+    // delete the dataset first.
     const datasets = this.datasetsUsing(actor.scope, String(schema.$id));
     if (datasets.length > 0) {
       throw this.fail(

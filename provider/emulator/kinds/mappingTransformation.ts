@@ -13,7 +13,9 @@ import type { Actor, KindContext } from "./kind";
 
 /**
  * `mappingVersion` is sent as the integer 0 by every request sample while the flow spec's schema
- * says string (CONFLICT): both are accepted, and the flow stores and echoes what was sent.
+ * says string (CONFLICT, https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-members
+ * and the RestStorageToAEP flow spec): both are accepted, and the flow stores and echoes what was
+ * sent.
  */
 function versionNumber(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isInteger(value) && value >= 0) {
