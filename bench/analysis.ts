@@ -47,6 +47,16 @@ export interface OperationFigures extends Measured {
   calls: CallCounts;
 }
 
+/**
+ * CPU seconds an operation cost on this machine: the engine, the provider process and the program.
+ * On a shared machine this moves less with the load than the wall time does.
+ */
+export function cpuSeconds(figures: OperationFigures): number {
+  return (
+    figures.cost.engineCpuSeconds + figures.cost.providerCpuSeconds + figures.programCpuSeconds
+  );
+}
+
 /** One run of the six operations on one stack. */
 export type Sequence = Record<Operation, OperationFigures>;
 
@@ -156,6 +166,10 @@ export function components(results: CountResult[], op: Operation): Series[] {
     {
       name: "engine MB written (ours)",
       values: pick((r) => r.ours[op].cost.engineWriteBytes / 1e6),
+    },
+    {
+      name: "engine MB written (floor)",
+      values: pick((r) => r.engineFloor[op].cost.engineWriteBytes / 1e6),
     },
   );
   return series;

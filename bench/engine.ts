@@ -221,9 +221,10 @@ export interface StateFigures {
   /**
    * Where an entry's bytes go, mean per resource: the two `__provider` copies, the inputs and the
    * outputs without them, and the engine's own fields (urn, parent, dependencies, timestamps,
-   * source position and stack trace...).
+   * source position and stack trace...); `stackTrace` is the last two alone, where the program
+   * declared the resource.
    */
-  parts: { provider: number; inputs: number; outputs: number; engine: number };
+  parts: { provider: number; inputs: number; outputs: number; engine: number; stackTrace: number };
 }
 
 interface StateEntry {
@@ -232,6 +233,8 @@ interface StateEntry {
   urn: string;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
+  sourcePosition?: string;
+  stackTrace?: unknown[];
 }
 
 /** The dynamic resources of a state file. */
@@ -276,6 +279,10 @@ export function stateFigures(file: string): StateFigures {
       inputs: userBytes,
       outputs: outputBytes,
       engine: entryBytes - providerBytes - userBytes - outputBytes,
+      stackTrace: mean(
+        (e) =>
+          JSON.stringify({ sourcePosition: e.sourcePosition, stackTrace: e.stackTrace }).length,
+      ),
     },
   };
 }

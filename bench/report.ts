@@ -5,6 +5,7 @@
  */
 import {
   components,
+  cpuSeconds,
   growth,
   leastSquares,
   targets,
@@ -41,6 +42,7 @@ function timesTable(results: CountResult[]): string {
         ratio(ours / engine),
         r.apiFloor[op].calls > 0 ? ratio(ours / api) : "-",
         ratio(ours / (engine + api)),
+        `${s(cpuSeconds(r.ours[op]))} / ${s(cpuSeconds(r.engineFloor[op]))}`,
       ];
     }),
   );
@@ -54,6 +56,7 @@ function timesTable(results: CountResult[]): string {
       "/ engine",
       "/ API",
       "/ (engine + API)",
+      "CPU s, ours / engine floor",
     ],
     rows,
   );
@@ -108,6 +111,7 @@ function stateTable(results: CountResult[]): string {
       "inputs",
       "outputs",
       "engine's fields",
+      "of which stack trace",
       "beyond the user's inputs",
     ],
     results.map((r) => [
@@ -119,6 +123,7 @@ function stateTable(results: CountResult[]): string {
       pair(r, (x) => x.parts.inputs),
       pair(r, (x) => x.parts.outputs),
       pair(r, (x) => x.parts.engine),
+      pair(r, (x) => x.parts.stackTrace ?? NaN),
       pair(r, (x) => x.overheadBytesPerResource),
     ]),
   );
