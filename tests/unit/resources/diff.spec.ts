@@ -210,12 +210,9 @@ describe("projectInputs", () => {
     );
   });
 
-  it("keeps non-empty values set outside Pulumi, and everything when importing", () => {
+  it("leaves out inputs the last known inputs do not declare, and keeps everything when importing", () => {
     const remote = { name: "n", tags: { a: ["b"] }, transformations: [] };
-    assert.deepEqual(projectInputs(remote, { name: "old" }, ["name", "tags"]), {
-      name: "n",
-      tags: { a: ["b"] },
-    });
+    assert.deepEqual(projectInputs(remote, { name: "old" }, ["name", "tags"]), { name: "n" });
     assert.deepEqual(projectInputs(remote, undefined, ["name", "transformations"]), {
       name: "n",
       transformations: [],

@@ -297,6 +297,66 @@ describe("provider methods over HTTP", () => {
       });
       api.done();
     });
+
+    it("update re-PATCHes once when only a member the program does not declare changed (412)", async () => {
+      // The program declares no description; someone added one in the UI, which moved the etag.
+      const inputs = sourceConnectionInputs();
+      const olds = { ...inputs, ...serviceOutputs() };
+      const news = { ...inputs, name: "Renamed" };
+      const operations = [{ op: "replace", path: "/name", value: "Renamed" }];
+      const edited = { ...system(NEW_ETAG), ...inputs, description: "Added in the UI" };
+      const api = platform()
+        .patch(`${FLOW}/sourceConnections/${ID}`, operations)
+        .matchHeader("if-match", ETAG)
+        .reply(412, { errorMessage: "Supplied version does not match", errorDetails: "" })
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, { items: [edited] })
+        .patch(`${FLOW}/sourceConnections/${ID}`, operations)
+        .matchHeader("if-match", NEW_ETAG)
+        .reply(200, { id: ID, etag: '"third"' })
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, { items: [{ ...edited, ...system('"third"'), name: "Renamed" }] });
+      const result = await sourceConnection.update(ID, olds, news);
+      assert.deepEqual(result, { outs: { ...news, ...serviceOutputs('"third"') } });
+      api.done();
+    });
+
+    it("read leaves out a member the program does not declare, so no later up removes it", async () => {
+      const inputs = sourceConnectionInputs();
+      const api = platform()
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, {
+          items: [{ ...system(NEW_ETAG), ...inputs, description: "Added in the UI" }],
+        });
+      const result = await sourceConnection.read(ID, {
+        ...inputs,
+        ...serviceOutputs(),
+        __provider: "text",
+      });
+      assert.deepEqual(result, {
+        id: ID,
+        props: { ...inputs, ...serviceOutputs(NEW_ETAG) },
+        inputs,
+      });
+      api.done();
+    });
+
+    it("read of an object with no previous inputs takes in every input member", async () => {
+      const inputs = sourceConnectionInputs();
+      const api = platform()
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, {
+          items: [{ ...system(), ...inputs, description: "Added in the UI" }],
+        });
+      const result = await sourceConnection.read(ID, {});
+      const expected = { ...inputs, description: "Added in the UI" };
+      assert.deepEqual(result, {
+        id: ID,
+        props: { ...expected, ...serviceOutputs() },
+        inputs: expected,
+      });
+      api.done();
+    });
   });
 
   describe("TargetConnection", () => {
