@@ -1,7 +1,7 @@
 /**
  * The Adobe client and its process-wide entry point: `configure` hands the stack config to
  * {@link configureClient}; CRUD methods call {@link getClient}. Settings are resolved at first use
- * inside the provider process, never written to state.
+ * inside the provider process, never written into a resource's inputs or outputs.
  */
 import { createHash } from "node:crypto";
 import { catalogEndpoints } from "./catalog";

@@ -1,7 +1,8 @@
 /**
  * Where the providers find their credentials and endpoints. Settings are read inside the provider
  * process at call time (stack config handed to `configure`, then environment variables), never
- * captured into the serialized provider and never written to state.
+ * captured into a resource's `__provider` text, inputs or outputs. (Pulumi records the stack
+ * config with the provider in the state; resources/aepResource.ts refuses plain-text credentials.)
  */
 
 /** The resolved settings of one provider process. */

@@ -4,6 +4,7 @@
  * text of providerText.ts instead of a serialized closure.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { SETTINGS } from "../client/settings";
 import type { ResourceDefinition } from "./engine";
 import { PROVIDER_KEY, providerText } from "./providerText";
 
@@ -25,6 +26,7 @@ export abstract class AepResource extends pulumi.CustomResource {
     opts: pulumi.CustomResourceOptions | undefined,
     slots: OutputSlots,
   ) {
+    refusePlainTextCredentials();
     super(
       `pulumi-nodejs:dynamic/aep:${definition.typeName}`,
       name,
@@ -43,4 +45,42 @@ export abstract class AepResource extends pulumi.CustomResource {
 /** Declares output slots: properties the engine will fill from the provider's answer. */
 function outputSlots(...names: readonly string[]): Record<string, undefined> {
   return Object.fromEntries(names.map((name) => [name, undefined]));
+}
+
+/** The stack config keys of the credential settings (`aep:clientSecret`, `aep:accessToken`). */
+const CREDENTIAL_KEYS: readonly string[] = Object.values(SETTINGS)
+  .filter((spec) => "secret" in spec && spec.secret)
+  .map((spec) => spec.config);
+
+/**
+ * The credential settings held in plain text in `config` (the stack config as the program sees
+ * it), each with the command that stores it encrypted instead.
+ */
+export function plainTextCredentials(
+  config: Record<string, string>,
+  isSecret: (key: string) => boolean,
+): string[] {
+  return CREDENTIAL_KEYS.filter((key) => config[key] !== undefined && !isSecret(key));
+}
+
+/**
+ * Pulumi records the stack config with the provider in the state, so a credential set without
+ * `--secret` would be stored there, and in every backup of it, in plain text. Refuse it in the
+ * program, before any resource is registered: `pulumi preview` fails, and nothing is written.
+ */
+function refusePlainTextCredentials(): void {
+  // `isConfigSecret` is exported by @pulumi/pulumi's runtime but left out of its typings.
+  const runtime = pulumi.runtime as typeof pulumi.runtime & {
+    isConfigSecret?: (key: string) => boolean;
+  };
+  if (typeof runtime.isConfigSecret !== "function") return;
+  const plain = plainTextCredentials(runtime.allConfig(), runtime.isConfigSecret);
+  if (plain.length === 0) return;
+  throw new Error(
+    `${plain.map((key) => `\`${key}\``).join(" and ")} ${plain.length > 1 ? "are" : "is"} set in ` +
+      `plain text in the stack config, so Pulumi would store ${plain.length > 1 ? "them" : "it"} ` +
+      `unencrypted in the state and its history: store ${plain.length > 1 ? "each" : "it"} as a ` +
+      `secret with ${plain.map((key) => `\`pulumi config set --secret ${key} <value>\``).join(" and ")}, ` +
+      `then run this command again.`,
+  );
 }

@@ -4,7 +4,8 @@
  * rotated credentials and credentials kept in plain-text config get a message with the fix.
  */
 import assert from "node:assert/strict";
-import { describeRequest, E2E, PipelineStack } from "./harness";
+import path from "node:path";
+import { CLIENT_SECRET, describeRequest, E2E, PipelineStack, stateResources } from "./harness";
 
 describe("e2e: trust (issue 8)", function () {
   this.timeout(300_000);
@@ -56,6 +57,64 @@ describe("e2e: trust (issue 8)", function () {
 
       const preview = await pipeline.preview();
       assert.deepEqual(preview.changeSummary, { same: 7 });
+    });
+  });
+
+  describe("credentials in plain-text stack config", () => {
+    it("preview and up refuse aep:clientSecret set without --secret, before any call, and store nothing", async () => {
+      const pipeline = await PipelineStack.create(e2e);
+      await pipeline.stack.setConfig("aep:clientSecret", { value: CLIENT_SECRET });
+      const command = "`pulumi config set --secret aep:clientSecret <value>`";
+      const expected =
+        "`aep:clientSecret` is set in plain text in the stack config, so Pulumi would store it " +
+        `unencrypted in the state and its history: store it as a secret with ${command}, then ` +
+        "run this command again.";
+      const holdingSecret = () =>
+        e2e
+          .backendFiles()
+          .filter(({ text }) => text.includes(CLIENT_SECRET))
+          .map(({ file }) => path.relative(e2e.backendDir, file));
+      const failure = (run: Promise<unknown>) =>
+        run.then(
+          () => assert.fail("the operation must fail"),
+          (error: unknown) => error as Error,
+        );
+
+      const preview = await failure(pipeline.preview());
+      assert.ok(preview.message.includes(expected), preview.message);
+      assert.deepEqual(holdingSecret(), [], "preview wrote the value nowhere");
+
+      const up = await failure(pipeline.up());
+      assert.ok(up.message.includes(expected), up.message);
+      assert.deepEqual(e2e.emulator.requests(), [], "no call at all, not even for a token");
+      assert.deepEqual(await stateResources(pipeline.stack), [], "nothing was created");
+      // The engine writes the stack config into the update's history record before the program
+      // runs: only `preview` can keep the value out of the backend entirely.
+      assert.deepEqual(
+        holdingSecret().map((file) => path.dirname(file)),
+        [`.pulumi/history/aep-e2e/${pipeline.stack.name}`],
+        "the state and its backups never hold the value",
+      );
+
+      await pipeline.stack.setConfig("aep:clientSecret", { value: CLIENT_SECRET, secret: true });
+      const created = await pipeline.up();
+      // The failed up had recorded the stack and the component, which hold no setting.
+      assert.deepEqual(created.summary.resourceChanges, { create: 5, same: 2 });
+      assert.equal(holdingSecret().length, 1, "only that history record, from before");
+    });
+
+    it("names aep:accessToken too", async () => {
+      const pipeline = await PipelineStack.create(e2e);
+      await pipeline.stack.setConfig("aep:accessToken", { value: "plain-token-8d1e" });
+      const failure = await pipeline.preview().then(
+        () => assert.fail("preview must fail"),
+        (error: unknown) => error as Error,
+      );
+      assert.match(
+        failure.message,
+        /`aep:accessToken` is set in plain text in the stack config.*`pulumi config set --secret aep:accessToken <value>`/,
+      );
+      assert.deepEqual(e2e.emulator.requests(), []);
     });
   });
 });
