@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SETTINGS } from "../client/settings";
-import type { ResourceDefinition } from "./engine";
+import { LOCATION_OUTPUTS, type ResourceDefinition } from "./engine";
 import { PROVIDER_KEY, providerText } from "./providerText";
 
 export interface OutputSlots {
@@ -19,6 +19,11 @@ export interface OutputSlots {
 export type ResourceIdentity = Pick<ResourceDefinition<never>, "key" | "typeName">;
 
 export abstract class AepResource extends pulumi.CustomResource {
+  /** The sandbox the object was created in, and is read, updated and deleted in. */
+  declare readonly sandboxName: pulumi.Output<string>;
+  /** The IMS organization the object was created in. */
+  declare readonly imsOrgId: pulumi.Output<string>;
+
   protected constructor(
     definition: ResourceIdentity,
     name: string,
@@ -34,7 +39,7 @@ export abstract class AepResource extends pulumi.CustomResource {
         // The engine only fills the properties present in the registered bag.
         ...outputSlots(...(slots.optionalInputs ?? [])),
         ...args,
-        ...outputSlots(...(slots.outputs ?? [])),
+        ...outputSlots(...LOCATION_OUTPUTS, ...(slots.outputs ?? [])),
         [PROVIDER_KEY]: providerText(definition.key),
       },
       opts,

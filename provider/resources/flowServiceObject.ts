@@ -39,15 +39,11 @@ interface FlowServiceDefinition<In extends PlainObject> extends Omit<
   specPath: "connectionSpec.id" | "flowSpec.id";
 }
 
-/** The outputs Flow Service adds to every object it stores. */
-export const FLOW_SERVICE_OUTPUTS = [
-  "etag",
-  "state",
-  "createdAt",
-  "updatedAt",
-  "sandboxName",
-  "imsOrgId",
-] as const;
+/**
+ * The outputs Flow Service adds to every object it stores (its `sandboxName` and `imsOrgId` are
+ * the engine's location outputs, recorded from the request).
+ */
+export const FLOW_SERVICE_OUTPUTS = ["etag", "state", "createdAt", "updatedAt"] as const;
 
 /** The resource definition of a Flow Service object. */
 export function flowServiceDefinition<In extends PlainObject>(

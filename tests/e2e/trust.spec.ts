@@ -5,7 +5,18 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import { CLIENT_SECRET, describeRequest, E2E, PipelineStack, stateResources } from "./harness";
+import type { Collection } from "../../provider/emulator/types";
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  describeRequest,
+  E2E,
+  ORG_ID,
+  PIPELINE_COLLECTIONS,
+  PipelineStack,
+  SANDBOX,
+  stateResources,
+} from "./harness";
 
 describe("e2e: trust (issue 8)", function () {
   this.timeout(300_000);
@@ -117,4 +128,133 @@ describe("e2e: trust (issue 8)", function () {
       assert.deepEqual(e2e.emulator.requests(), []);
     });
   });
+
+  describe("each object remembers where it lives", () => {
+    it("moving a stack to another sandbox and back replaces every object; refresh in between drops nothing", async () => {
+      const holdings = (sandboxName: string) => holdingsIn(e2e.emulator.url, sandboxName);
+      const sandboxesCalled = () => [
+        ...new Set(
+          e2e.emulator
+            .requests()
+            .filter((r) => r.path.startsWith("/data/foundation/"))
+            .map((r) => r.headers["x-sandbox-name"]),
+        ),
+      ];
+      const pipeline = await PipelineStack.create(e2e);
+      await pipeline.up();
+      const first = await holdings(SANDBOX);
+      assert.deepEqual(
+        Object.values(first).map((ids) => ids.length),
+        [1, 1, 1, 1, 1],
+      );
+      assert.deepEqual(await holdings("dev"), EMPTY);
+      const objects = async () =>
+        (await stateResources(pipeline.stack))
+          .map(({ urn, id, inputs, outputs }) => ({ urn, id, inputs, outputs }))
+          .sort((a, b) => a.urn.localeCompare(b.urn));
+      const recorded = await objects();
+
+      await pipeline.stack.setConfig("aep:sandboxName", { value: "dev" });
+      e2e.emulator.clearRequests();
+      // With the settings recorded at the last up, then with the program's (the new sandbox).
+      const plain = await pipeline.refresh();
+      assert.deepEqual(plain.summary.resourceChanges, { same: 7 });
+      await pipeline.stack.refresh({ color: "never", runProgram: true });
+      // (That one counts "5 updated": the engine rewrites its own dependency records.)
+      assert.deepEqual(e2e.apiWrites(), [], "refresh writes nothing");
+      assert.deepEqual(sandboxesCalled(), [SANDBOX], "every read went to the recorded sandbox");
+      assert.deepEqual(await objects(), recorded, "ids, inputs and outputs are as they were");
+
+      const preview = await pipeline.stack.preview({ color: "never" });
+      assert.deepEqual(preview.changeSummary, { replace: 5, same: 2 });
+      for (const child of ["dataset", "base", "source", "target", "flow"]) {
+        assert.match(
+          preview.stdout,
+          new RegExp(` \\+- \\S+ mailchimp-${child} replace \\[diff: ~([a-zA-Z]+,)*sandboxName`),
+          "the CLI names the reason",
+        );
+      }
+
+      await moveTo("dev", first);
+      await pipeline.stack.setConfig("aep:sandboxName", { value: SANDBOX });
+      await moveTo(SANDBOX, await holdings("dev"));
+      const after = await pipeline.preview();
+      assert.deepEqual(after.changeSummary, { same: 7 });
+
+      /** `up` after the config moved: every object is created in `to` and deleted where it was. */
+      async function moveTo(to: string, previous: Holdings): Promise<void> {
+        const from = to === SANDBOX ? "dev" : SANDBOX;
+        e2e.emulator.clearRequests();
+        const up = await pipeline.up();
+        assert.deepEqual(up.summary.resourceChanges, { replace: 5, same: 2 });
+        const moved = await holdings(to);
+        assert.deepEqual(await holdings(from), EMPTY, `${from} is empty`);
+        assert.deepEqual(
+          Object.values(moved).map((ids) => ids.length),
+          [1, 1, 1, 1, 1],
+        );
+        const writes = e2e.apiWrites();
+        const sandbox = (method: string) => [
+          ...new Set(
+            writes.filter((w) => w.method === method).map((w) => w.headers["x-sandbox-name"]),
+          ),
+        ];
+        assert.deepEqual(sandbox("POST"), [to]);
+        assert.deepEqual(sandbox("DELETE"), [from], "the old objects are deleted where they were");
+        const state = await stateResources(pipeline.stack);
+        assert.deepEqual(
+          state.map((r) => r.id).sort(),
+          Object.values(moved).flat().sort(),
+          "the state holds the new sandbox's ids",
+        );
+        assert.ok(
+          state.every((r) => r.outputs?.sandboxName === to && r.outputs?.imsOrgId === ORG_ID),
+        );
+        for (const ids of Object.values(previous)) {
+          for (const id of ids) assert.ok(!state.some((r) => r.id === id), `${id} left the state`);
+        }
+      }
+    });
+  });
 });
+
+type Holdings = Record<string, string[]>;
+const EMPTY: Holdings = Object.fromEntries(PIPELINE_COLLECTIONS.map((c) => [c, []]));
+
+/** Ids of the objects each pipeline collection holds in one sandbox, asked through the API. */
+async function holdingsIn(baseUrl: string, sandboxName: string): Promise<Holdings> {
+  const tokenResponse = await fetch(`${baseUrl}/ims/token/v3`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      scope: "openid,AdobeID,read_organizations",
+    }),
+  });
+  assert.equal(tokenResponse.status, 200);
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const headers = {
+    authorization: `Bearer ${token}`,
+    "x-api-key": CLIENT_ID,
+    "x-gw-ims-org-id": ORG_ID,
+    "x-sandbox-name": sandboxName,
+  };
+  const ids = async (collection: Collection): Promise<string[]> => {
+    const catalog = collection === "dataSets";
+    const url = catalog
+      ? `${baseUrl}/data/foundation/catalog/dataSets`
+      : `${baseUrl}/data/foundation/flowservice/${collection}`;
+    const response = await fetch(url, { headers });
+    assert.equal(response.status, 200, await response.clone().text());
+    const body = (await response.json()) as Record<string, unknown>;
+    // Catalog answers `{ "<id>": {...} }`, Flow Service `{ items: [{ id, ... }] }`.
+    if (catalog) return Object.keys(body).sort();
+    return (body.items as Array<{ id: string }>).map((item) => item.id).sort();
+  };
+  const entries = await Promise.all(
+    PIPELINE_COLLECTIONS.map(async (c) => [c, await ids(c)] as const),
+  );
+  return Object.fromEntries(entries);
+}

@@ -42,6 +42,9 @@ const SETTINGS = new Map([
   ["aep:sandboxName", "dev"],
 ]);
 
+/** Where the objects live: recorded in the outputs, and returned by read with the inputs. */
+const LOCATION = { sandboxName: "dev", imsOrgId: ORG };
+
 /** What Flow Service adds to every object it returns. */
 const system = (etag = ETAG) => ({
   id: ID,
@@ -220,7 +223,7 @@ describe("provider methods over HTTP", () => {
       assert.deepEqual(result, {
         id: ID,
         props: { ...expectedInputs, ...serviceOutputs(NEW_ETAG) },
-        inputs: expectedInputs,
+        inputs: { ...expectedInputs, ...LOCATION },
       });
       api.done();
     });
@@ -336,7 +339,7 @@ describe("provider methods over HTTP", () => {
       assert.deepEqual(result, {
         id: ID,
         props: { ...inputs, ...serviceOutputs(NEW_ETAG) },
-        inputs,
+        inputs: { ...inputs, ...LOCATION },
       });
       api.done();
     });
@@ -353,7 +356,7 @@ describe("provider methods over HTTP", () => {
       assert.deepEqual(result, {
         id: ID,
         props: { ...expected, ...serviceOutputs() },
-        inputs: expected,
+        inputs: { ...expected, ...LOCATION },
       });
       api.done();
     });
@@ -382,7 +385,7 @@ describe("provider methods over HTTP", () => {
       const created = await targetConnection.create(inputs);
       assert.equal(created.id, ID);
       const read = await targetConnection.read(ID, created.outs);
-      assert.deepEqual(read.inputs, inputs);
+      assert.deepEqual(read.inputs, { ...inputs, ...LOCATION });
       api.done();
     });
   });
@@ -515,7 +518,15 @@ describe("provider methods over HTTP", () => {
         .reply(200, { [datasetId]: { ...record, name: "Renamed", version: "1.0.1" } })
         .delete(`/data/foundation/catalog/dataSets/${datasetId}`)
         .reply(200, [`@/dataSets/${datasetId}`]);
-      const outputs = { version: "1.0.0", created: 1, updated: 1, imsOrg: ORG };
+      // Catalog answers no sandbox: the one the requests named is recorded.
+      const outputs = {
+        version: "1.0.0",
+        created: 1,
+        updated: 1,
+        imsOrg: ORG,
+        sandboxName: "dev",
+        imsOrgId: ORG,
+      };
       const created = await dataset.create(inputs);
       assert.deepEqual(created, { id: datasetId, outs: { ...inputs, ...outputs } });
       const updated = await dataset.update(datasetId, created.outs, { ...inputs, name: "Renamed" });
@@ -523,6 +534,51 @@ describe("provider methods over HTTP", () => {
         outs: { ...inputs, name: "Renamed", ...outputs, version: "1.0.1" },
       });
       await dataset.delete(datasetId, updated.outs);
+      api.done();
+    });
+  });
+
+  describe("an object recorded in another sandbox than the configured one", () => {
+    const elsewhere = { ...ADOBE_HEADERS, "x-sandbox-name": "prod" };
+    const recordedIn = (sandboxName: string) => ({
+      ...sourceConnectionInputs(),
+      ...serviceOutputs(),
+      sandboxName,
+    });
+
+    it("read, update and delete go to the sandbox recorded in the state", async () => {
+      const inputs = sourceConnectionInputs();
+      const remote = { ...system(), ...inputs, sandboxName: "prod" };
+      const api = nock(PLATFORM, { reqheaders: elsewhere })
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, { items: [remote] })
+        .patch(`${FLOW}/sourceConnections/${ID}`, [
+          { op: "replace", path: "/name", value: "Renamed" },
+        ])
+        .reply(200, { id: ID, etag: NEW_ETAG })
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, { items: [{ ...remote, ...system(NEW_ETAG), name: "Renamed" }] })
+        .delete(`${FLOW}/sourceConnections/${ID}`)
+        .reply(204);
+      const read = await sourceConnection.read(ID, recordedIn("prod"));
+      assert.equal(read.props?.sandboxName, "prod");
+      const updated = await sourceConnection.update(ID, recordedIn("prod"), {
+        ...inputs,
+        name: "Renamed",
+      });
+      assert.equal(updated.outs?.sandboxName, "prod");
+      await sourceConnection.delete(ID, recordedIn("prod"));
+      api.done();
+    });
+
+    it("a Dataset without a recorded sandbox (older state) is read in the configured one", async () => {
+      const datasetId = "5c8c3c555033b814b69f947f";
+      const api = platform()
+        .get(`/data/foundation/catalog/dataSets/${datasetId}`)
+        .reply(200, { [datasetId]: { ...datasetInputs(), version: "1.0.0", imsOrg: ORG } });
+      const read = await dataset.read(datasetId, { ...datasetInputs(), version: "1.0.0" });
+      assert.equal(read.props?.sandboxName, "dev");
+      assert.equal(read.props?.imsOrgId, ORG);
       api.done();
     });
   });
