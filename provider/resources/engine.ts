@@ -259,7 +259,7 @@ export function implementResource<In extends PlainObject>(
         location = locationOf(props);
         current = await remote.read(getClient(location), id);
       } catch (error) {
-        throw withContext(describe("Reading", props?.name, id), error);
+        throw withContext(describe("Reading", props?.name, id), error, RECORDED_SETTINGS_HINT);
       }
       // A blank id tells the engine the object is gone, so it leaves the state.
       if (!current) return { id: "" };
@@ -305,7 +305,7 @@ export function implementResource<In extends PlainObject>(
       try {
         await remote.delete(getClient(locationOf(props)), id);
       } catch (error) {
-        throw withContext(describe("Deleting", props?.name, id), error);
+        throw withContext(describe("Deleting", props?.name, id), error, RECORDED_SETTINGS_HINT);
       }
     },
   };
@@ -320,10 +320,26 @@ function isAmbiguousWrite(error: unknown): boolean {
   return e.status >= 500;
 }
 
-/** Prefixes an error's message with what was being done, keeping the original as the cause. */
-function withContext(context: string, error: unknown): Error {
+/**
+ * Why a credential that is right in the stack config can be refused while reading or deleting:
+ * without the program, the engine configures the provider with the stack config it recorded in
+ * the state at the last `pulumi up` (and that recorded config wins over `AEP_*` variables).
+ */
+const RECORDED_SETTINGS_HINT =
+  "Unless the program ran, `pulumi refresh`, `pulumi destroy` and `pulumi up --refresh` use the " +
+  "settings recorded in the state at the last `pulumi up`, not the current stack config: after " +
+  "changing a credential, run `pulumi up` first, or pass `--run-program` (`pulumi refresh " +
+  "--run-program`, `pulumi destroy --run-program`), which uses the current stack config.";
+
+/**
+ * Prefixes an error's message with what was being done, keeping the original as the cause;
+ * `authHint` is added when Adobe refused the credential (401, from IMS or the gateway).
+ */
+function withContext(context: string, error: unknown, authHint?: string): Error {
   const message = error instanceof Error ? error.message : String(error);
-  const wrapped = new Error(`${context} failed: ${message}`, { cause: error });
+  const refused = (error as { status?: unknown } | undefined)?.status === 401;
+  const hint = authHint && refused ? ` ${authHint}` : "";
+  const wrapped = new Error(`${context} failed: ${message}${hint}`, { cause: error });
   wrapped.name = error instanceof Error ? error.name : "Error";
   return wrapped;
 }

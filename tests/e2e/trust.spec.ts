@@ -5,7 +5,10 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Collection } from "../../provider/emulator/types";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { startEmulator } from "../../provider/emulator";
+import type { Collection, EmulatorHandle } from "../../provider/emulator/types";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -214,6 +217,74 @@ describe("e2e: trust (issue 8)", function () {
           for (const id of ids) assert.ok(!state.some((r) => r.id === id), `${id} left the state`);
         }
       }
+    });
+  });
+
+  describe("a rotated client secret", () => {
+    let folder: string;
+    let emulator: EmulatorHandle | undefined;
+    /** An emulator that accepts only `clientSecret`, keeping its objects in a file across restarts. */
+    const accepting = async (clientSecret: string, port = 0) => {
+      await emulator?.close();
+      emulator = await startEmulator({
+        port,
+        stateFile: path.join(folder, "emulator.json"),
+        clientId: CLIENT_ID,
+        clientSecret,
+      });
+      return emulator;
+    };
+    beforeEach(() => {
+      folder = mkdtempSync(path.join(tmpdir(), "aep-rotation-"));
+    });
+    afterEach(async () => {
+      await emulator?.close();
+      emulator = undefined;
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    it("refresh and destroy name the recorded settings and the fix; --run-program works", async () => {
+      const ROTATED = "e2e-client-secret-rotated-51d0";
+      const first = await accepting(CLIENT_SECRET);
+      const pipeline = await PipelineStack.create(e2e);
+      await pipeline.stack.setAllConfig({
+        "aep:platformUrl": { value: first.url },
+        "aep:imsUrl": { value: first.url },
+      });
+      await pipeline.up();
+      // The credential is rotated in the Developer Console, then in the stack config.
+      const rotated = await accepting(ROTATED, first.port);
+      await pipeline.stack.setConfig("aep:clientSecret", { value: ROTATED, secret: true });
+      assert.equal(rotated.objects("flows").length, 1);
+
+      const fix =
+        "Unless the program ran, `pulumi refresh`, `pulumi destroy` and `pulumi up --refresh` use " +
+        "the settings recorded in the state at the last `pulumi up`, not the current stack config: " +
+        "after changing a credential, run `pulumi up` first, or pass `--run-program` (`pulumi " +
+        "refresh --run-program`, `pulumi destroy --run-program`), which uses the current stack config.";
+      for (const operation of [() => pipeline.refresh(), () => pipeline.destroy()]) {
+        const failure = await operation().then(
+          () => assert.fail("the operation must fail"),
+          (error: unknown) => error as Error,
+        );
+        assert.match(failure.message, /IMS refused the OAuth Server-to-Server credential/);
+        assert.ok(failure.message.includes(fix), failure.message);
+      }
+      assert.equal(rotated.objects("flows").length, 1, "nothing was deleted");
+
+      const refreshed = await pipeline.stack.refresh({ color: "never", runProgram: true });
+      assert.equal(refreshed.summary.result, "succeeded");
+      await pipeline.stack.destroy({ color: "never", runProgram: true });
+      for (const collection of PIPELINE_COLLECTIONS) {
+        assert.deepEqual(rotated.objects(collection), [], `${collection} is empty`);
+      }
+      assert.deepEqual(await stateResources(pipeline.stack), []);
+
+      // The other fix: a plain `up` records the new settings, and then every command uses them.
+      await pipeline.up();
+      assert.deepEqual((await pipeline.refresh()).summary.resourceChanges, { same: 7 });
+      await pipeline.destroy();
+      assert.deepEqual(rotated.objects("flows"), []);
     });
   });
 });

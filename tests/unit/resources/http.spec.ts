@@ -583,6 +583,62 @@ describe("provider methods over HTTP", () => {
     });
   });
 
+  describe("a refused credential while reading or deleting", () => {
+    const hint =
+      " Unless the program ran, `pulumi refresh`, `pulumi destroy` and `pulumi up --refresh` use " +
+      "the settings recorded in the state at the last `pulumi up`, not the current stack config: " +
+      "after changing a credential, run `pulumi up` first, or pass `--run-program` (`pulumi " +
+      "refresh --run-program`, `pulumi destroy --run-program`), which uses the current stack config.";
+    const refusedByIms = () => {
+      nock.cleanAll();
+      nock(IMS)
+        .post("/ims/token/v3")
+        .reply(401, { error: "invalid_client", error_description: "invalid client_secret" });
+    };
+
+    it("read and delete say which settings were used and how to use the current ones", async () => {
+      const props = { ...sourceConnectionInputs(), ...serviceOutputs(), ...LOCATION };
+      refusedByIms();
+      const read = await sourceConnection.read(ID, props).then(
+        () => assert.fail("read must fail"),
+        (error: Error) => error.message,
+      );
+      assert.ok(read.startsWith(`Reading SourceConnection "${props.name}" (${ID}) failed: `), read);
+      assert.ok(read.endsWith(hint), read);
+      assert.match(read, /\(401 invalid_client\)/);
+      resetClientForTests();
+      configureClient(SETTINGS);
+      refusedByIms();
+      const deleted = await sourceConnection.delete(ID, props).then(
+        () => assert.fail("delete must fail"),
+        (error: Error) => error.message,
+      );
+      assert.ok(deleted.startsWith(`Deleting SourceConnection "${props.name}" (${ID}) failed: `));
+      assert.ok(deleted.endsWith(hint), deleted);
+    });
+
+    it("a gateway 401 gets the hint too; other failures, and updates, do not", async () => {
+      const props = { ...sourceConnectionInputs(), ...serviceOutputs(), ...LOCATION };
+      platform()
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .times(2)
+        .reply(401, { error_code: "401013", message: "Oauth token is not valid" })
+        .delete(`${FLOW}/sourceConnections/${ID}`)
+        .reply(403, { error_code: "403027", message: "User region is missing" });
+      nock(IMS).post("/ims/token/v3").reply(200, { access_token: "issued-token", expires_in: 1 });
+      const read = await sourceConnection.read(ID, props).then(
+        () => assert.fail("read must fail"),
+        (error: Error) => error.message,
+      );
+      assert.ok(read.endsWith(hint), read);
+      const deleted = await sourceConnection.delete(ID, props).then(
+        () => assert.fail("delete must fail"),
+        (error: Error) => error.message,
+      );
+      assert.ok(!deleted.includes("--run-program"), deleted);
+    });
+  });
+
   describe("settings", () => {
     it("a missing setting names the config key and the environment variable, before any call", async () => {
       const partial = new Map(SETTINGS);
