@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { startEmulator } from "../../provider/emulator";
 import type { Collection, EmulatorHandle } from "../../provider/emulator/types";
 import {
+  apiHeaders,
   CLIENT_ID,
   CLIENT_SECRET,
   describeRequest,
@@ -294,24 +295,7 @@ const EMPTY: Holdings = Object.fromEntries(PIPELINE_COLLECTIONS.map((c) => [c, [
 
 /** Ids of the objects each pipeline collection holds in one sandbox, asked through the API. */
 async function holdingsIn(baseUrl: string, sandboxName: string): Promise<Holdings> {
-  const tokenResponse = await fetch(`${baseUrl}/ims/token/v3`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      scope: "openid,AdobeID,read_organizations",
-    }),
-  });
-  assert.equal(tokenResponse.status, 200);
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
-  const headers = {
-    authorization: `Bearer ${token}`,
-    "x-api-key": CLIENT_ID,
-    "x-gw-ims-org-id": ORG_ID,
-    "x-sandbox-name": sandboxName,
-  };
+  const headers = await apiHeaders(baseUrl, sandboxName);
   const ids = async (collection: Collection): Promise<string[]> => {
     const catalog = collection === "dataSets";
     const url = catalog
