@@ -1,12 +1,17 @@
 /**
  * The Adobe client and its process-wide entry point: `configure` hands the stack config to
  * {@link configureClient}; CRUD methods call {@link getClient}. Settings are resolved at first use
- * inside the provider process, never written to state.
+ * inside the provider process, never written into a resource's inputs or outputs.
  */
 import { createHash } from "node:crypto";
 import { catalogEndpoints } from "./catalog";
 import { flowServiceEndpoints } from "./flowService";
-import { resolveSettings, type ConfigSource, type FlowServiceSettings } from "./settings";
+import {
+  resolveScope,
+  resolveSettings,
+  type ConfigSource,
+  type FlowServiceSettings,
+} from "./settings";
 import {
   createTransport,
   type AepClientOptions,
@@ -105,6 +110,15 @@ export function getClient(scope: ClientScopeOverride = {}): AepClient {
     clients.set(key, client);
   }
   return client;
+}
+
+/**
+ * The org and sandbox the current settings name (where {@link getClient} without a scope goes),
+ * resolved without requiring a credential.
+ * @throws SettingsError when the org is not set.
+ */
+export function configuredScope(): ClientScope {
+  return resolveScope(config, process.env);
 }
 
 /**

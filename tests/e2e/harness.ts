@@ -346,6 +346,36 @@ export function copyCheckout(destination: string): string {
   return destination;
 }
 
+/**
+ * The headers a script or the UI would send to the emulator's Flow Service and Catalog (a token
+ * from its IMS first), for requests the provider does not make: setting up or inspecting a test.
+ */
+export async function apiHeaders(
+  baseUrl: string,
+  sandboxName: string = SANDBOX,
+): Promise<Record<string, string>> {
+  const tokenResponse = await fetch(`${baseUrl}/ims/token/v3`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      scope: "openid,AdobeID,read_organizations",
+    }),
+  });
+  if (tokenResponse.status !== 200) {
+    throw new Error(`the emulator refused a token: ${await tokenResponse.text()}`);
+  }
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  return {
+    authorization: `Bearer ${token}`,
+    "x-api-key": CLIENT_ID,
+    "x-gw-ims-org-id": ORG_ID,
+    "x-sandbox-name": sandboxName,
+  };
+}
+
 /** Finds a Pulumi CLI: AEP_PULUMI_BIN (set by scripts/toolchain.sh) or `pulumi` on PATH. */
 async function pulumiCli(root: string): Promise<PulumiCommand> {
   const bin = process.env.AEP_PULUMI_BIN;
