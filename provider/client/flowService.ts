@@ -55,6 +55,14 @@ function single(answer: Answer): FlowServiceObject | undefined {
     : unexpected("an object with id and etag");
 }
 
+/**
+ * A REST source's params as explore's `sourceParams`: the base64 of their compact JSON, as in the
+ * Mailchimp tutorial's `eyJjYW1wYWlnbklkIjoiYzY2YTIwMGNkYSJ9` (`{"campaignId":"c66a200cda"}`).
+ */
+export function encodeSourceParams(params: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(params)).toString("base64");
+}
+
 /** The query parameters of a list call, in a stable order. */
 function listParameters(query: ListQuery): Array<readonly [string, string]> {
   return [
@@ -163,10 +171,8 @@ export function flowServiceEndpoints(platform: Platform): FlowService {
       if (object !== undefined) query.push(["object", object]);
       if (fileType !== undefined) query.push(["fileType", fileType]);
       if (preview !== undefined) query.push(["preview", String(preview)]);
-      if (sourceParams !== undefined) {
-        // Base64 of the compact JSON, as in the Mailchimp tutorial's `eyJjYW1wYWlnbklkIjoiYzY2YTIwMGNkYSJ9`.
-        query.push(["sourceParams", Buffer.from(JSON.stringify(sourceParams)).toString("base64")]);
-      }
+      if (sourceParams !== undefined)
+        query.push(["sourceParams", encodeSourceParams(sourceParams)]);
       return platform.call(
         { ...request("GET", `/connections/${segment(connectionId)}/explore`), query },
         ({ body }) =>

@@ -16,6 +16,7 @@ import {
 import type { AepClient } from "./types";
 
 export { FlowServiceError } from "./errors";
+export { encodeSourceParams } from "./flowService";
 export {
   resolveSettings,
   SettingsError,

@@ -128,7 +128,9 @@ export function summarizeRun(run: Record<string, unknown>): RunSummary {
 
 /** `code: message; code: message` of the first errors, for one-line reports. */
 export function describeRunErrors(errors: readonly RunError[], max = 3): string {
-  const shown = errors.slice(0, max).map((error) => `${error.code}: ${error.message}`);
+  const shown = errors
+    .slice(0, max)
+    .map((error) => `${error.code}: ${error.message.replace(/\.$/, "")}`);
   const more = errors.length > max ? ` (and ${errors.length - max} more)` : "";
   return `${shown.join("; ")}${more}`;
 }

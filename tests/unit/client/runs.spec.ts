@@ -126,7 +126,7 @@ describe("client: reading runs", () => {
     );
     assert.equal(
       describeRunErrors(summary.errors),
-      "CONNECTOR-2001-500: Error occurred at promotion activity.",
+      "CONNECTOR-2001-500: Error occurred at promotion activity",
     );
     const running = summarizeRun({
       id: "r",
