@@ -6,18 +6,13 @@
  * replacements. Credentials and endpoints come from the `aep:*` stack config or `AEP_*`
  * environment variables (see the README).
  */
-export { BaseConnection, type BaseConnectionArgs } from "./resources/baseConnection";
-export { SourceConnection, type SourceConnectionArgs } from "./resources/sourceConnection";
-export { TargetConnection, type TargetConnectionArgs } from "./resources/targetConnection";
-export { Dataflow, type DataflowArgs } from "./resources/dataflow";
-export { Dataset, type DatasetArgs } from "./resources/dataset";
+export * from "./resources/registry";
 export {
   connectionSpecIds,
   flowSpecIds,
   XDM_FULL_SCHEMA_VERSION,
   XDM_SCHEMA_CONTENT_TYPE,
 } from "./resources/specCatalog";
-export { SETTINGS, resolveSettings, type FlowServiceSettings } from "./client/settings";
 export {
   DataLakePipeline,
   type DataLakePipelineArgs,

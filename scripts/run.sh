@@ -9,7 +9,8 @@ cd "$AEP_PROJECT_ROOT"
 task="${1:-}"
 shift || true
 
-build() { npx tsc -p tsconfig.json; }
+# A clean build: tsc never removes the output of a deleted source, which would ship and load.
+build() { rm -rf dist && npx tsc -p tsconfig.json; }
 
 case "$task" in
   build)
@@ -34,6 +35,7 @@ case "$task" in
     echo "== type-check examples" >&2
     npx tsc -p examples/tsconfig.json
     AEP_NEED_PULUMI=1 aep_ensure_pulumi
+    aep_ensure_pnpm
     echo "== mocha: unit, emulator contract and end-to-end suites" >&2
     npx mocha "$@"
     ;;

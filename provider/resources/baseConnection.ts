@@ -4,16 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { FieldRule, ResourceDefinition } from "./engine";
-import { flowServiceObject } from "./flowServiceObject";
+import type { FieldRule } from "./engine";
+import { flowServiceDefinition } from "./flowServiceObject";
 import { withSecretOutputs, type ResourceArgs } from "./inputTypes";
 import { FlowServiceResource } from "./flowServiceResource";
-import { baseConnectionProvider as provider } from "./serializedProviders";
 import { KNOWN_CONNECTION_SPECS, findAuthType } from "./specCatalog";
 import { checkKnownAuth, parameterMap, requiredString, specReference } from "./validation";
 import { isPlainObject, type PlainObject } from "./values";
 
-export const baseConnectionSchema = z
+const schema = z
   .object({
     name: requiredString("name the account as it should appear in Experience Platform"),
     description: z.string().optional(),
@@ -28,11 +27,11 @@ export const baseConnectionSchema = z
   .strict()
   .superRefine((inputs, ctx) => checkKnownAuth(inputs.connectionSpec.id, inputs.auth, ctx));
 
-export type BaseConnectionInputs = z.output<typeof baseConnectionSchema>;
-export type BaseConnectionArgs = ResourceArgs<z.input<typeof baseConnectionSchema>>;
+type BaseConnectionInputs = z.output<typeof schema>;
+export type BaseConnectionArgs = ResourceArgs<z.input<typeof schema>>;
 
 /** Flow Service patches the name, description and auth params; the rest needs a new account. */
-export const baseConnectionFields: readonly FieldRule[] = [
+const fields: readonly FieldRule[] = [
   { path: "name", change: "patch" },
   { path: "description", change: "patch" },
   { path: "connectionSpec", change: "replace" },
@@ -71,20 +70,16 @@ function keepSecrets(projected: PlainObject, previous: PlainObject | undefined):
   return { ...projected, auth };
 }
 
-/** What `pulumi-aep-flow/runtime` builds the BaseConnection provider methods from. */
-export const baseConnectionDefinition: ResourceDefinition<BaseConnectionInputs> = {
+const definition = flowServiceDefinition<BaseConnectionInputs>({
+  key: "base",
   typeName: "BaseConnection",
-  schema: baseConnectionSchema,
-  fields: baseConnectionFields,
-  remote: flowServiceObject<BaseConnectionInputs>({
-    collection: "connections",
-    typeName: "BaseConnection",
-    fields: baseConnectionFields,
-    inputKeys: ["name", "description", "connectionSpec", "auth"],
-    specPath: "connectionSpec.id",
-    refineInputs: (projected, _remote, previous) => keepSecrets(projected, previous),
-  }),
-};
+  schema,
+  fields,
+  collection: "connections",
+  inputKeys: ["name", "description", "connectionSpec", "auth"],
+  specPath: "connectionSpec.id",
+  refineInputs: (projected, _remote, previous) => keepSecrets(projected, previous),
+});
 
 /**
  * A Flow Service base connection: the credentials of one source account.
@@ -98,14 +93,16 @@ export const baseConnectionDefinition: ResourceDefinition<BaseConnectionInputs> 
  * ```
  */
 export class BaseConnection extends FlowServiceResource {
+  /** @internal What the provider process builds this type's provider from (runtime.ts). */
+  static readonly definition = definition;
+
   declare readonly connectionSpec: pulumi.Output<BaseConnectionInputs["connectionSpec"]>;
   /** Secret: the credentials, as declared. */
   declare readonly auth: pulumi.Output<BaseConnectionInputs["auth"]>;
 
   constructor(name: string, args: BaseConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      "BaseConnection",
-      provider,
+      definition,
       name,
       {
         ...args,

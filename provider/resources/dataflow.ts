@@ -5,11 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { AepClient } from "../client/types";
-import type { FieldRule, ResourceDefinition } from "./engine";
-import { flowServiceObject } from "./flowServiceObject";
+import type { FieldRule } from "./engine";
+import { flowServiceDefinition } from "./flowServiceObject";
 import type { ResourceArgs } from "./inputTypes";
 import { FlowServiceResource } from "./flowServiceResource";
-import { dataflowProvider as provider } from "./serializedProviders";
 import { parameterMap, requiredString, scheduleSchema, specReference } from "./validation";
 import { valueAt, type PlainObject } from "./values";
 
@@ -20,7 +19,7 @@ const connectionIds = (which: string) =>
     })
     .min(1, `must name at least one ${which}`);
 
-export const dataflowSchema = z
+const schema = z
   .object({
     name: requiredString("name the dataflow as it should appear in Experience Platform"),
     description: z.string().optional(),
@@ -36,14 +35,14 @@ export const dataflowSchema = z
   })
   .strict();
 
-export type DataflowInputs = z.output<typeof dataflowSchema>;
-export type DataflowArgs = ResourceArgs<z.input<typeof dataflowSchema>>;
+type DataflowInputs = z.output<typeof schema>;
+export type DataflowArgs = ResourceArgs<z.input<typeof schema>>;
 
 /**
  * Flow Service patches the name, description, transformations and each schedule member; it
  * cannot move a flow to other specs or connections, so those changes replace the dataflow.
  */
-export const dataflowFields: readonly FieldRule[] = [
+const fields: readonly FieldRule[] = [
   { path: "name", change: "patch" },
   { path: "description", change: "patch" },
   { path: "flowSpec", change: "replace" },
@@ -84,36 +83,32 @@ async function applyEnabled(
   }
 }
 
-/** What `pulumi-aep-flow/runtime` builds the Dataflow provider methods from. */
-export const dataflowDefinition: ResourceDefinition<DataflowInputs> = {
+const definition = flowServiceDefinition<DataflowInputs>({
+  key: "dataflow",
   typeName: "Dataflow",
-  schema: dataflowSchema,
-  fields: dataflowFields,
+  schema,
+  fields,
   extraReplaces: (olds, news) => startTimeReplaces(olds, news, Date.now() / 1000),
-  remote: flowServiceObject<DataflowInputs>({
-    collection: "flows",
-    typeName: "Dataflow",
-    fields: dataflowFields,
-    localOnly: ["enabled"],
-    inputKeys: [
-      "name",
-      "description",
-      "flowSpec",
-      "sourceConnectionIds",
-      "targetConnectionIds",
-      "transformations",
-      "scheduleParams",
-    ],
-    specPath: "flowSpec.id",
-    refineInputs: (projected, remote, previous) => ({
-      ...projected,
-      enabled:
-        remote.state === "enabled" ? true : remote.state === "disabled" ? false : previous?.enabled,
-    }),
-    extraOutputs: (remote) => ({ runs: remote.runs, lastRunDetails: remote.lastRunDetails }),
-    applyActions: applyEnabled,
+  collection: "flows",
+  localOnly: ["enabled"],
+  inputKeys: [
+    "name",
+    "description",
+    "flowSpec",
+    "sourceConnectionIds",
+    "targetConnectionIds",
+    "transformations",
+    "scheduleParams",
+  ],
+  specPath: "flowSpec.id",
+  refineInputs: (projected, remote, previous) => ({
+    ...projected,
+    enabled:
+      remote.state === "enabled" ? true : remote.state === "disabled" ? false : previous?.enabled,
   }),
-};
+  extraOutputs: (remote) => ({ runs: remote.runs, lastRunDetails: remote.lastRunDetails }),
+  applyActions: applyEnabled,
+});
 
 /**
  * A Flow Service dataflow: source connections, target connections and a schedule.
@@ -129,6 +124,9 @@ export const dataflowDefinition: ResourceDefinition<DataflowInputs> = {
  * ```
  */
 export class Dataflow extends FlowServiceResource {
+  /** @internal What the provider process builds this type's provider from (runtime.ts). */
+  static readonly definition = definition;
+
   declare readonly flowSpec: pulumi.Output<DataflowInputs["flowSpec"]>;
   declare readonly sourceConnectionIds: pulumi.Output<string[]>;
   declare readonly targetConnectionIds: pulumi.Output<string[]>;
@@ -141,9 +139,9 @@ export class Dataflow extends FlowServiceResource {
   declare readonly lastRunDetails: pulumi.Output<Record<string, unknown> | undefined>;
 
   constructor(name: string, args: DataflowArgs, opts?: pulumi.CustomResourceOptions) {
-    super("Dataflow", provider, name, args, opts, {
+    super(definition, name, args, opts, {
       optionalInputs: ["transformations", "enabled"],
-      extraOutputs: ["runs", "lastRunDetails"],
+      outputs: ["runs", "lastRunDetails"],
     });
   }
 }

@@ -2,16 +2,16 @@
  * `aep:Dataset`: a Catalog Service dataset, the Data Lake home a TargetConnection points at. Not a
  * Flow Service object, but every source-to-data-lake pipeline needs one, so the package has it.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { AepResource } from "./aepResource";
 import type { FieldRule, RemoteObject, ResourceDefinition } from "./engine";
-import { outputSlots, type ResourceArgs } from "./inputTypes";
-import { datasetProvider as provider } from "./serializedProviders";
+import type { ResourceArgs } from "./inputTypes";
 import { XDM_SCHEMA_CONTENT_TYPE } from "./specCatalog";
 import { requiredString } from "./validation";
 import { projectInputs, valueAt, withoutUndefined, type PlainObject } from "./values";
 
-export const datasetSchema = z
+const schema = z
   .object({
     name: requiredString("name the dataset as it should appear in Experience Platform"),
     description: z.string().optional(),
@@ -26,11 +26,11 @@ export const datasetSchema = z
   })
   .strict();
 
-export type DatasetInputs = z.output<typeof datasetSchema>;
-export type DatasetArgs = ResourceArgs<z.input<typeof datasetSchema>>;
+type DatasetInputs = z.output<typeof schema>;
+export type DatasetArgs = ResourceArgs<z.input<typeof schema>>;
 
 /** Catalog updates the name, description and tags; a dataset cannot change its schema. */
-export const datasetFields: readonly FieldRule[] = [
+const fields: readonly FieldRule[] = [
   { path: "name", change: "patch" },
   { path: "description", change: "patch" },
   { path: "schemaRef", change: "replace" },
@@ -60,11 +60,11 @@ const catalogDataset: RemoteObject<DatasetInputs> = {
   },
 };
 
-/** What `pulumi-aep-flow/runtime` builds the Dataset provider methods from. */
-export const datasetDefinition: ResourceDefinition<DatasetInputs> = {
+const definition: ResourceDefinition<DatasetInputs> = {
+  key: "dataset",
   typeName: "Dataset",
-  schema: datasetSchema,
-  fields: datasetFields,
+  schema,
+  fields,
   remote: catalogDataset,
 };
 
@@ -78,7 +78,10 @@ export const datasetDefinition: ResourceDefinition<DatasetInputs> = {
  * });
  * ```
  */
-export class Dataset extends pulumi.dynamic.Resource {
+export class Dataset extends AepResource {
+  /** @internal What the provider process builds this type's provider from (runtime.ts). */
+  static readonly definition = definition;
+
   declare readonly name: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string | undefined>;
   declare readonly schemaRef: pulumi.Output<DatasetInputs["schemaRef"]>;
@@ -91,17 +94,9 @@ export class Dataset extends pulumi.dynamic.Resource {
   declare readonly imsOrg: pulumi.Output<string>;
 
   constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      {
-        ...outputSlots("description", "tags"),
-        ...args,
-        ...outputSlots("version", "created", "updated", "imsOrg"),
-      },
-      opts,
-      "aep",
-      "Dataset",
-    );
+    super(definition, name, args, opts, {
+      optionalInputs: ["description", "tags"],
+      outputs: ["version", "created", "updated", "imsOrg"],
+    });
   }
 }

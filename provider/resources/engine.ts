@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { configureClient, getClient } from "../client";
 import type { AepClient } from "../client/types";
+import { PROVIDER_KEY } from "./providerText";
 import { checkInputs } from "./validation";
 import { deepEqual, valueAt, withoutUndefined, type PlainObject } from "./values";
 
@@ -17,7 +18,7 @@ import { deepEqual, valueAt, withoutUndefined, type PlainObject } from "./values
  * - `action`: something other than a PATCH (a flow's enable/disable action);
  * - `replace`: Flow Service cannot change it, so Pulumi replaces the resource.
  */
-export type ChangeKind = "patch" | "patch-members" | "action" | "replace";
+type ChangeKind = "patch" | "patch-members" | "action" | "replace";
 
 export interface FieldRule {
   path: string;
@@ -56,7 +57,12 @@ export interface RemoteObject<In extends PlainObject> {
 }
 
 export interface ResourceDefinition<In extends PlainObject> {
-  /** The resource's type name, used in messages (`BaseConnection`). */
+  /**
+   * The name the resource's `__provider` text loads its provider by (providerText.ts). It is
+   * stored in every stack's state: never rename one.
+   */
+  key: string;
+  /** The type name: the type token's last part (`aep:BaseConnection`) and the one in messages. */
   typeName: string;
   schema: z.ZodType<In>;
   /** Every input, and what a change of it does. Inputs not listed here never cause a diff. */
@@ -67,7 +73,7 @@ export interface ResourceDefinition<In extends PlainObject> {
 }
 
 /** Thrown from `create` when the object exists but a later step failed: the engine keeps its id. */
-export class ResourceInitializationError extends Error {
+class ResourceInitializationError extends Error {
   override name = "ResourceInitializationError";
   constructor(
     message: string,
@@ -78,8 +84,6 @@ export class ResourceInitializationError extends Error {
     super(message);
   }
 }
-
-const PROVIDER_KEY = "__provider";
 
 function userInputs<In extends PlainObject>(props: PlainObject): In {
   const { [PROVIDER_KEY]: _ignored, ...rest } = props;

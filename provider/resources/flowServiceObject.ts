@@ -4,7 +4,7 @@
  * collection it lives in and how its inputs map to the payload.
  */
 import type { AepClient, FlowServiceCollection, JsonPatchOperation } from "../client/types";
-import type { FieldRule, RemoteObject } from "./engine";
+import type { FieldRule, RemoteObject, ResourceDefinition } from "./engine";
 import { changedFields } from "./engine";
 import {
   deepEqual,
@@ -15,11 +15,12 @@ import {
   type PlainObject,
 } from "./values";
 
-export interface FlowServiceObjectOptions<In extends PlainObject> {
+/** A Flow Service resource: what every resource states, plus how it maps to its collection. */
+interface FlowServiceDefinition<In extends PlainObject> extends Omit<
+  ResourceDefinition<In>,
+  "remote"
+> {
   collection: FlowServiceCollection;
-  typeName: string;
-  /** Every input and what a change does: the same list the resource's diff uses. */
-  fields: readonly FieldRule[];
   /** Inputs that are not part of the Flow Service payload (a flow's `enabled`). */
   localOnly?: readonly (keyof In & string)[];
   /** Top-level inputs read back from GET (in the order of the schema). */
@@ -38,20 +39,26 @@ export interface FlowServiceObjectOptions<In extends PlainObject> {
   specPath: "connectionSpec.id" | "flowSpec.id";
 }
 
-/** The outputs every Flow Service object carries. */
-function commonOutputs(remote: PlainObject): PlainObject {
-  return {
-    etag: remote.etag,
-    state: remote.state,
-    createdAt: remote.createdAt,
-    updatedAt: remote.updatedAt,
-    sandboxName: remote.sandboxName,
-    imsOrgId: remote.imsOrgId,
-  };
+/** The outputs Flow Service adds to every object it stores. */
+export const FLOW_SERVICE_OUTPUTS = [
+  "etag",
+  "state",
+  "createdAt",
+  "updatedAt",
+  "sandboxName",
+  "imsOrgId",
+] as const;
+
+/** The resource definition of a Flow Service object. */
+export function flowServiceDefinition<In extends PlainObject>(
+  options: FlowServiceDefinition<In>,
+): ResourceDefinition<In> {
+  const { key, typeName, schema, fields, extraReplaces } = options;
+  return { key, typeName, schema, fields, extraReplaces, remote: flowServiceObject(options) };
 }
 
-export function flowServiceObject<In extends PlainObject>(
-  options: FlowServiceObjectOptions<In>,
+function flowServiceObject<In extends PlainObject>(
+  options: FlowServiceDefinition<In>,
 ): RemoteObject<In> {
   const { collection, fields } = options;
 
@@ -81,7 +88,8 @@ export function flowServiceObject<In extends PlainObject>(
     inputsFrom,
 
     outputsFrom(remote) {
-      return { ...commonOutputs(remote), ...options.extraOutputs?.(remote) };
+      const common = Object.fromEntries(FLOW_SERVICE_OUTPUTS.map((key) => [key, remote[key]]));
+      return { ...common, ...options.extraOutputs?.(remote) };
     },
 
     async update(client, id, olds, news, changed) {

@@ -2,10 +2,11 @@
  * The base class of the four Flow Service resources: the outputs Flow Service adds to every
  * object, declared once.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { FLOW_SERVICE_OUTPUTS, outputSlots } from "./inputTypes";
+import type * as pulumi from "@pulumi/pulumi";
+import { AepResource, type OutputSlots, type ResourceIdentity } from "./aepResource";
+import { FLOW_SERVICE_OUTPUTS } from "./flowServiceObject";
 
-export abstract class FlowServiceResource extends pulumi.dynamic.Resource {
+export abstract class FlowServiceResource extends AepResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string | undefined>;
   /** Flow Service's version tag, quotes included; it changes with every update. */
@@ -19,29 +20,17 @@ export abstract class FlowServiceResource extends pulumi.dynamic.Resource {
   declare readonly sandboxName: pulumi.Output<string>;
   declare readonly imsOrgId: pulumi.Output<string>;
 
-  /**
-   * @param optionalInputs inputs the caller may leave out, which still need an output slot
-   * @param extraOutputs outputs of this type beyond the common ones
-   */
+  /** `slots.outputs` are this type's outputs beyond the common ones. */
   protected constructor(
-    type: string,
-    provider: pulumi.dynamic.ResourceProvider,
+    definition: ResourceIdentity,
     name: string,
     args: object,
     opts: pulumi.CustomResourceOptions | undefined,
-    slots: { optionalInputs?: string[]; extraOutputs?: string[] } = {},
+    slots: OutputSlots = {},
   ) {
-    super(
-      provider,
-      name,
-      {
-        ...outputSlots("description", ...(slots.optionalInputs ?? [])),
-        ...args,
-        ...outputSlots(...FLOW_SERVICE_OUTPUTS, ...(slots.extraOutputs ?? [])),
-      },
-      opts,
-      "aep",
-      type,
-    );
+    super(definition, name, args, opts, {
+      optionalInputs: ["description", ...(slots.optionalInputs ?? [])],
+      outputs: [...FLOW_SERVICE_OUTPUTS, ...(slots.outputs ?? [])],
+    });
   }
 }

@@ -16,11 +16,6 @@ type Plain<T> = T extends readonly (infer Item)[]
 /** The `Args` of a resource: its top level is a plain object, as Pulumi users expect. */
 export type ResourceArgs<T> = { [K in keyof T]: DeepInput<T[K]> };
 
-/** Declares output slots: the engine only fills properties present in the registered bag. */
-export function outputSlots(...names: string[]): Record<string, undefined> {
-  return Object.fromEntries(names.map((name) => [name, undefined]));
-}
-
 /** Adds `names` to the secret outputs of a resource, keeping any the caller asked for. */
 export function withSecretOutputs(
   opts: pulumi.CustomResourceOptions | undefined,
@@ -28,13 +23,3 @@ export function withSecretOutputs(
 ): pulumi.CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };
 }
-
-/** The outputs Flow Service adds to every object it stores. */
-export const FLOW_SERVICE_OUTPUTS = [
-  "etag",
-  "state",
-  "createdAt",
-  "updatedAt",
-  "sandboxName",
-  "imsOrgId",
-] as const;

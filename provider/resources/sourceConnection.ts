@@ -4,14 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { FieldRule, ResourceDefinition } from "./engine";
-import { flowServiceObject } from "./flowServiceObject";
+import type { FieldRule } from "./engine";
+import { flowServiceDefinition } from "./flowServiceObject";
 import type { ResourceArgs } from "./inputTypes";
 import { FlowServiceResource } from "./flowServiceResource";
-import { sourceConnectionProvider as provider } from "./serializedProviders";
 import { checkKnownParams, parameterMap, requiredString, specReference } from "./validation";
 
-export const sourceConnectionSchema = z
+const schema = z
   .object({
     name: requiredString("name the source connection as it should appear in Experience Platform"),
     description: z.string().optional(),
@@ -25,8 +24,8 @@ export const sourceConnectionSchema = z
   .strict()
   .superRefine((inputs, ctx) => checkKnownParams(inputs.connectionSpec.id, inputs.params, ctx));
 
-export type SourceConnectionInputs = z.output<typeof sourceConnectionSchema>;
-export type SourceConnectionArgs = ResourceArgs<z.input<typeof sourceConnectionSchema>>;
+type SourceConnectionInputs = z.output<typeof schema>;
+export type SourceConnectionArgs = ResourceArgs<z.input<typeof schema>>;
 
 /**
  * Only the name and description are patched in place. Adobe advises against editing the source
@@ -42,19 +41,15 @@ export const sourceConnectionFields: readonly FieldRule[] = [
   { path: "params", change: "replace" },
 ];
 
-/** What `pulumi-aep-flow/runtime` builds the SourceConnection provider methods from. */
-export const sourceConnectionDefinition: ResourceDefinition<SourceConnectionInputs> = {
+const definition = flowServiceDefinition<SourceConnectionInputs>({
+  key: "source",
   typeName: "SourceConnection",
-  schema: sourceConnectionSchema,
+  schema,
   fields: sourceConnectionFields,
-  remote: flowServiceObject<SourceConnectionInputs>({
-    collection: "sourceConnections",
-    typeName: "SourceConnection",
-    fields: sourceConnectionFields,
-    inputKeys: ["name", "description", "baseConnectionId", "connectionSpec", "data", "params"],
-    specPath: "connectionSpec.id",
-  }),
-};
+  collection: "sourceConnections",
+  inputKeys: ["name", "description", "baseConnectionId", "connectionSpec", "data", "params"],
+  specPath: "connectionSpec.id",
+});
 
 /**
  * A Flow Service source connection: which data of a base connection's account to ingest.
@@ -70,12 +65,15 @@ export const sourceConnectionDefinition: ResourceDefinition<SourceConnectionInpu
  * ```
  */
 export class SourceConnection extends FlowServiceResource {
+  /** @internal What the provider process builds this type's provider from (runtime.ts). */
+  static readonly definition = definition;
+
   declare readonly baseConnectionId: pulumi.Output<string>;
   declare readonly connectionSpec: pulumi.Output<SourceConnectionInputs["connectionSpec"]>;
   declare readonly data: pulumi.Output<SourceConnectionInputs["data"]>;
   declare readonly params: pulumi.Output<SourceConnectionInputs["params"]>;
 
   constructor(name: string, args: SourceConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-    super("SourceConnection", provider, name, args, opts);
+    super(definition, name, args, opts);
   }
 }

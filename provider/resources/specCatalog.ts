@@ -24,7 +24,7 @@ export const XDM_FULL_SCHEMA_VERSION = "application/vnd.adobe.xed-full+json;vers
 /** The content type a Catalog dataset names its XDM schema with. */
 export const XDM_SCHEMA_CONTENT_TYPE = "application/vnd.adobe.xed+json;version=1";
 
-export interface KnownAuthType {
+interface KnownAuthType {
   /** The name Flow Service lists in the spec's `authSpec`. */
   name: string;
   /** The authSpec type; Adobe's tutorials sometimes send this (e.g. `oAuth2RefreshCode`) as `specName`. */
@@ -32,7 +32,7 @@ export interface KnownAuthType {
   required: readonly string[];
 }
 
-export interface KnownConnectionSpec {
+interface KnownConnectionSpec {
   title: string;
   authTypes?: readonly KnownAuthType[];
   /** Parameters a source or target connection of this spec must declare. */

@@ -4,17 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { FieldRule, ResourceDefinition } from "./engine";
-import { flowServiceObject } from "./flowServiceObject";
+import { flowServiceDefinition } from "./flowServiceObject";
 import type { ResourceArgs } from "./inputTypes";
 import { FlowServiceResource } from "./flowServiceResource";
 import { sourceConnectionFields } from "./sourceConnection";
-import { targetConnectionProvider as provider } from "./serializedProviders";
 import { XDM_FULL_SCHEMA_VERSION, connectionSpecIds } from "./specCatalog";
 import { checkKnownParams, parameterMap, requiredString, specReference } from "./validation";
 import { isPlainObject, type PlainObject } from "./values";
 
-export const targetConnectionSchema = z
+const schema = z
   .object({
     name: requiredString("name the target connection as it should appear in Experience Platform"),
     description: z.string().optional(),
@@ -48,15 +46,8 @@ export const targetConnectionSchema = z
     }
   });
 
-export type TargetConnectionInputs = z.output<typeof targetConnectionSchema>;
-export type TargetConnectionArgs = ResourceArgs<z.input<typeof targetConnectionSchema>>;
-
-/**
- * The same rules as a source connection's. Flow Service could patch a target's `params` too, but
- * Adobe advises against editing the target of a live flow (the flow does not follow), so a new
- * dataset or schema replaces the target connection and, through its new id, its dataflows.
- */
-export const targetConnectionFields: readonly FieldRule[] = sourceConnectionFields;
+type TargetConnectionInputs = z.output<typeof schema>;
+export type TargetConnectionArgs = ResourceArgs<z.input<typeof schema>>;
 
 /** Some responses name the schema `data.schema.schemaId` instead of `data.schema.id`. */
 function normalizeSchemaId(projected: PlainObject, remote: PlainObject): PlainObject {
@@ -74,20 +65,21 @@ function normalizeSchemaId(projected: PlainObject, remote: PlainObject): PlainOb
   return projected;
 }
 
-/** What `pulumi-aep-flow/runtime` builds the TargetConnection provider methods from. */
-export const targetConnectionDefinition: ResourceDefinition<TargetConnectionInputs> = {
+const definition = flowServiceDefinition<TargetConnectionInputs>({
+  key: "target",
   typeName: "TargetConnection",
-  schema: targetConnectionSchema,
-  fields: targetConnectionFields,
-  remote: flowServiceObject<TargetConnectionInputs>({
-    collection: "targetConnections",
-    typeName: "TargetConnection",
-    fields: targetConnectionFields,
-    inputKeys: ["name", "description", "baseConnectionId", "connectionSpec", "data", "params"],
-    specPath: "connectionSpec.id",
-    refineInputs: (projected, remote) => normalizeSchemaId(projected, remote),
-  }),
-};
+  schema,
+  /**
+   * The same rules as a source connection's. Flow Service could patch a target's `params` too,
+   * but Adobe advises against editing the target of a live flow (the flow does not follow), so a
+   * new dataset or schema replaces the target connection and, through its new id, its dataflows.
+   */
+  fields: sourceConnectionFields,
+  collection: "targetConnections",
+  inputKeys: ["name", "description", "baseConnectionId", "connectionSpec", "data", "params"],
+  specPath: "connectionSpec.id",
+  refineInputs: (projected, remote) => normalizeSchemaId(projected, remote),
+});
 
 /**
  * A Flow Service target connection: for sources, the Data Lake dataset ingested records land in.
@@ -102,12 +94,15 @@ export const targetConnectionDefinition: ResourceDefinition<TargetConnectionInpu
  * ```
  */
 export class TargetConnection extends FlowServiceResource {
+  /** @internal What the provider process builds this type's provider from (runtime.ts). */
+  static readonly definition = definition;
+
   declare readonly baseConnectionId: pulumi.Output<string | undefined>;
   declare readonly connectionSpec: pulumi.Output<TargetConnectionInputs["connectionSpec"]>;
   declare readonly data: pulumi.Output<TargetConnectionInputs["data"]>;
   declare readonly params: pulumi.Output<TargetConnectionInputs["params"]>;
 
   constructor(name: string, args: TargetConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-    super("TargetConnection", provider, name, args, opts, { optionalInputs: ["baseConnectionId"] });
+    super(definition, name, args, opts, { optionalInputs: ["baseConnectionId"] });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
+import { PROVIDER_KEY } from "./providerText";
 import { KNOWN_CONNECTION_SPECS, findAuthType } from "./specCatalog";
 import { UNKNOWN, valueAt, type PlainObject } from "./values";
 
@@ -48,7 +49,7 @@ const booleanLike = z.union(
 /** Epoch seconds above this are taken for milliseconds (it is the year 5138 in seconds). */
 const LARGEST_PLAUSIBLE_EPOCH_SECONDS = 99_999_999_999;
 
-export const SCHEDULE_FREQUENCIES = ["once", "minute", "hour", "day", "week"] as const;
+const SCHEDULE_FREQUENCIES = ["once", "minute", "hour", "day", "week"] as const;
 
 /**
  * The flow spec's schedule rules, which is what Flow Service enforces: `once` takes no interval
@@ -186,7 +187,7 @@ export function checkInputs<T>(
   schema: z.ZodType<T>,
   news: PlainObject,
 ): pulumi.dynamic.CheckResult {
-  const { __provider: provider, ...proposed } = news;
+  const { [PROVIDER_KEY]: provider, ...proposed } = news;
   const parsed = schema.safeParse(proposed);
   if (parsed.success) {
     return { inputs: { ...(parsed.data as PlainObject), ...withProvider(provider) } };
@@ -199,7 +200,7 @@ export function checkInputs<T>(
 }
 
 function withProvider(provider: unknown): PlainObject {
-  return provider === undefined ? {} : { __provider: provider };
+  return provider === undefined ? {} : { [PROVIDER_KEY]: provider };
 }
 
 function touchesUnknown(root: unknown, path: readonly PropertyKey[]): boolean {

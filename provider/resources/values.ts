@@ -59,7 +59,7 @@ export function withoutUndefined<T>(value: T): T {
  * the user declared are kept (Flow Service adds its own members, which are not drift), and scalar
  * types follow the declaration (Flow Service echoes schedule numbers and booleans as strings).
  */
-export function projectLike(remote: unknown, declared: unknown): unknown {
+function projectLike(remote: unknown, declared: unknown): unknown {
   if (isPlainObject(declared)) {
     if (!isPlainObject(remote)) return remote;
     const out: PlainObject = {};

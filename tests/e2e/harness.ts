@@ -116,6 +116,12 @@ export interface StackOptions {
   main?: string;
   /** The workspace folder (where `Pulumi.<stack>.yaml` lives); default a new temporary folder. */
   workDir?: string;
+  /**
+   * The Automation API to run the inline program with; default this checkout's. A program folder's
+   * own copy makes the program run on the @pulumi/pulumi that folder's packages load, as it would
+   * under `pulumi up` there (an inline program talks to the engine through one SDK copy only).
+   */
+  automation?: typeof import("@pulumi/pulumi/automation");
 }
 
 /** One suite's world: emulator, backend, Pulumi home, and the stacks it made. */
@@ -183,12 +189,16 @@ export class E2E {
     configure: boolean,
   ): Promise<Stack> {
     const workDir = options.workDir ?? mkdtempSync(path.join(this.root, "ws-"));
-    const stack = await LocalWorkspace.createOrSelectStack(
+    const workspace = options.automation?.LocalWorkspace ?? LocalWorkspace;
+    const stack = await workspace.createOrSelectStack(
       { projectName: PROJECT, stackName, program },
       {
         workDir,
         pulumiHome: path.join(this.root, "home"),
-        pulumiCommand: this.pulumiCommand,
+        // That copy matches the CLI's errors by its own classes: give it its own PulumiCommand.
+        pulumiCommand: options.automation
+          ? await options.automation.PulumiCommand.get(cliRoot(this.pulumiCommand))
+          : this.pulumiCommand,
         envVars: this.envVars(),
         projectSettings: {
           name: PROJECT,
@@ -357,6 +367,13 @@ async function pulumiCli(root: string): Promise<PulumiCommand> {
   // PulumiCommand looks for <root>/bin/pulumi.
   symlinkSync(bin, path.join(root, "cli/bin/pulumi"));
   return PulumiCommand.get({ root: path.join(root, "cli") });
+}
+
+/** The `root` option that finds the same CLI again (`<root>/bin/pulumi`, or PATH). */
+function cliRoot(command: PulumiCommand): { root?: string } {
+  return path.isAbsolute(command.command)
+    ? { root: path.dirname(path.dirname(command.command)) }
+    : {};
 }
 
 function walk(dir: string): string[] {

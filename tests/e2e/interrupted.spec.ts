@@ -27,6 +27,7 @@ import {
   REPO_ROOT,
   stateResources,
   TYPES,
+  CHILD_NAMES,
 } from "./harness";
 
 const run = promisify(execFile);
@@ -231,11 +232,13 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
     assert.match(plan.stdout, /2 interrupted operations on pulumi-aep-flow resources:/);
     assert.match(
       plan.stdout,
-      new RegExp(`Dataset campaign-activity +creating +${dataset.id} \\(created `),
+      new RegExp(`Dataset ${CHILD_NAMES.dataset} +creating +${dataset.id} \\(created `),
     );
     assert.match(
       plan.stdout,
-      new RegExp(`BaseConnection mailchimp-account +creating +${account.id} \\(created `),
+      new RegExp(
+        `BaseConnection ${CHILD_NAMES.baseConnection} +creating +${account.id} \\(created `,
+      ),
     );
     assert.match(plan.stdout, /Nothing was changed\./);
     assert.match(
@@ -259,7 +262,7 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
     e2e.emulator.clearRequests();
     const up = await pipeline.up();
     // The adopted resources diff clean: only the three the killed run never reached are created.
-    assert.deepEqual(up.summary.resourceChanges, { create: 3, same: 3 });
+    assert.deepEqual(up.summary.resourceChanges, { create: 3, same: 4 });
     assert.deepEqual(
       e2e
         .apiWrites()
@@ -299,7 +302,7 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
     assert.equal(e2e.objects("targetConnections").length, 0);
 
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { create: 3, same: 3 });
+    assert.deepEqual(up.summary.resourceChanges, { create: 3, same: 4 });
     await assertInLine(pipeline);
     assert.ok(!leaked.includes(String(e2e.only("sourceConnections").id)));
 
@@ -329,10 +332,10 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
     const adopted = await recoverJson(pipeline, "--adopt");
     assert.deepEqual(
       adopted.operations.map((o) => [o.name, o.status, o.id, o.action]),
-      [["campaign-source", "found", newSource.id, "adopted"]],
+      [[CHILD_NAMES.sourceConnection, "found", newSource.id, "adopted"]],
     );
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 5 });
+    assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 6 });
     await assertInLine(pipeline);
     assert.equal(e2e.only("sourceConnections").id, newSource.id);
     assert.notEqual(e2e.only("flows").id, oldFlow.id);
@@ -360,7 +363,7 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
 
     await pipeline.refresh();
     const up = await pipeline.up();
-    assert.deepEqual(up.summary.resourceChanges, { same: 6 });
+    assert.deepEqual(up.summary.resourceChanges, { same: 7 });
     await assertInLine(pipeline);
     assert.equal((e2e.only("flows").scheduleParams as { interval: string }).interval, "30");
   });

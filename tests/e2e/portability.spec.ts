@@ -1,11 +1,16 @@
 /**
  * End to end: what the state holds (no plaintext credential, small path-free providers), a stack
- * carried to another checkout path, and invalid arguments caught at preview.
+ * carried to another checkout path, state written by an earlier release, and invalid arguments
+ * caught at preview.
  */
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import * as registry from "../../provider/resources/registry";
+import { providerText } from "../../provider/resources/providerText";
+import { legacyProviderText } from "../fixtures/legacyProviders";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -24,6 +29,58 @@ import {
   versions,
   TYPES,
 } from "./harness";
+
+/** The registry key of a resource type token. */
+function keyOf(type: string): string {
+  const found = Object.values(registry).find(
+    ({ definition }) => type === `pulumi-nodejs:dynamic/aep:${definition.typeName}`,
+  );
+  if (!found) throw new Error(`no registry entry for ${type}`);
+  return found.definition.key;
+}
+
+/**
+ * What an earlier release wrote as each resource's `__provider`: the serialized one-liners of the
+ * releases before versioned texts, or, for the dataset and the base connection, the text of a
+ * release that declared them with version 0.0.9.
+ */
+function earlierText(type: string): string {
+  const key = keyOf(type);
+  return type === TYPES.dataset || type === TYPES.baseConnection
+    ? providerText(key, "0.0.9")
+    : legacyProviderText(key);
+}
+
+/** Rewrites every resource's `__provider` (inputs and outputs) as an earlier release wrote it. */
+async function rewriteToEarlierTexts(stack: Stack): Promise<void> {
+  const exported = await stack.exportStack();
+  const deployment = exported.deployment as {
+    resources: Array<{ type: string; inputs?: object; outputs?: object }>;
+  };
+  for (const resource of deployment.resources) {
+    if (!resource.type.startsWith("pulumi-nodejs:dynamic/")) continue;
+    const __provider = earlierText(resource.type);
+    resource.inputs = { ...resource.inputs, __provider };
+    resource.outputs = { ...resource.outputs, __provider };
+  }
+  await stack.importStack(exported);
+}
+
+/** `type: inputs text / outputs text` of each resource, `earlier` or `current`. */
+async function texts(stack: Stack): Promise<string[]> {
+  const name = (type: string, text: unknown) =>
+    text === earlierText(type)
+      ? "earlier"
+      : text === providerText(keyOf(type))
+        ? "current"
+        : `unexpected ${String(text)}`;
+  return (await stateResources(stack))
+    .map(
+      (r) =>
+        `${r.type}: ${name(r.type, r.inputs?.__provider)} / ${name(r.type, r.outputs?.__provider)}`,
+    )
+    .sort();
+}
 
 /** The marker Pulumi uses for a secret value in the state. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -84,7 +141,7 @@ describe("e2e: state contents, portability and validation", function () {
         assert.equal(typeof text, "string", `${resource.type} has a __provider`);
         const provider = text as string;
         assert.ok(
-          provider.length < 2048,
+          provider.length <= 400,
           `${resource.type} __provider is ${provider.length} bytes`,
         );
         for (const absolute of absolutePaths) {
@@ -92,7 +149,10 @@ describe("e2e: state contents, portability and validation", function () {
         }
         assert.doesNotMatch(provider, /["'`]\/(?:work|root|home|tmp|Users|var|opt)\//);
         // The implementation is loaded by package name in the provider process.
-        assert.match(provider, /require\("pulumi-aep-flow\/[\w/]+"\)/);
+        assert.match(
+          provider,
+          /\(r="pulumi-aep-flow\/runtime"\)=>.*return require\(r\)\.provider\(/,
+        );
       }
     }
   });
@@ -190,6 +250,60 @@ describe("e2e: state contents, portability and validation", function () {
     await pipeline.destroy();
     assert.deepEqual(apiKeysUsed(), ["e2e-client-rotated"]);
     assert.deepEqual(Object.values(e2e.counts()), [0, 0, 0, 0, 0]);
+  });
+
+  it("state with the __provider texts of earlier releases previews no change, and refreshes, updates and destroys", async () => {
+    const pipeline = await PipelineStack.create(e2e);
+    await pipeline.up();
+    await rewriteToEarlierTexts(pipeline.stack);
+    const all = (which: string) =>
+      Object.values(TYPES)
+        .map((type) => `${type}: ${which}`)
+        .sort();
+    assert.deepEqual(await texts(pipeline.stack), all("earlier / earlier"));
+    const flow = e2e.only("flows");
+
+    // The program now declares today's texts: the changed `__provider` is no change.
+    e2e.emulator.clearRequests();
+    const preview = await pipeline.preview();
+    assert.deepEqual(preview.changeSummary, { same: 7 });
+    assert.deepEqual(e2e.apiWrites().map(describeRequest), []);
+
+    // Refresh reads every object through the texts in the state.
+    e2e.emulator.editOutOfBand("flows", String(flow.id), { description: "edited elsewhere" });
+    e2e.emulator.clearRequests();
+    const refresh = await pipeline.refresh();
+    assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 6 });
+    assert.equal(
+      e2e.emulator.requests().filter((r) => r.method === "GET" && r.path.startsWith("/data/"))
+        .length,
+      5,
+    );
+    assert.deepEqual(await texts(pipeline.stack), all("earlier / earlier"));
+
+    // An update restores the declared description and moves the schedule; the untouched resources
+    // keep the earlier texts in their outputs (the engine's "same" step keeps the old outputs).
+    e2e.emulator.clearRequests();
+    pipeline.set({ intervalMinutes: 30 });
+    const up = await pipeline.up();
+    assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 6 });
+    assert.deepEqual(e2e.apiWrites().map(describeRequest), [`PATCH /flows/${String(flow.id)}`]);
+    assert.equal(e2e.only("flows").description, undefined);
+    assert.equal((e2e.only("flows").scheduleParams as { interval: unknown }).interval, "30");
+    assert.deepEqual(
+      await texts(pipeline.stack),
+      Object.values(TYPES)
+        .map((type) =>
+          type === TYPES.dataflow ? `${type}: current / current` : `${type}: current / earlier`,
+        )
+        .sort(),
+    );
+
+    // Destroy deletes through whichever text each resource holds.
+    const destroy = await pipeline.destroy();
+    assert.deepEqual(destroy.summary.resourceChanges, { delete: 7 });
+    assert.deepEqual(Object.values(e2e.counts()), [0, 0, 0, 0, 0]);
+    assert.deepEqual(await stateResources(pipeline.stack), []);
   });
 
   it("invalid arguments fail at preview, naming the properties, and nothing is created", async () => {

@@ -8,7 +8,7 @@ import {
 } from "../../../provider/runtime";
 import { patchOperations } from "../../../provider/resources/flowServiceObject";
 import { projectInputs } from "../../../provider/resources/values";
-import { dataflowFields } from "../../../provider/resources/dataflow";
+import { Dataflow } from "../../../provider/resources/dataflow";
 import {
   baseConnectionInputs,
   dataflowInputs,
@@ -186,7 +186,7 @@ describe("patchOperations", () => {
       description: "new",
       scheduleParams: { startTime: 1, frequency: "once" },
     };
-    const changed = dataflowFields.filter((f) =>
+    const changed = Dataflow.definition.fields.filter((f) =>
       ["name", "description", "scheduleParams"].includes(f.path),
     );
     assert.deepEqual(patchOperations(olds, news, changed), [
