@@ -37,8 +37,8 @@ export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** Columns never shrink below this when a table is cut to the terminal's width. */
-const MIN_COLUMN_WIDTH = 8;
+/** Columns never shrink below their header, nor below this, when a table is cut to the terminal's width. */
+const MIN_COLUMN_WIDTH = 10;
 const COLUMN_GAP = 2;
 
 /** No borders: columns separated by two spaces, so tables read as plain text in logs. */
@@ -64,7 +64,7 @@ const PLAIN: Partial<Record<CharName, string>> = {
  * Rows as a table under upper-case headers (cli-table3, without borders). On a terminal narrower
  * than the table, the widest columns are narrowed until it fits and their long values end in an
  * ellipsis, so each row stays on one line; when not on a terminal nothing is cut. The columns
- * named in `keep` (ids, which are copied from the table) are cut last.
+ * named in `keep` (ids, which are copied from the table; times) are never cut.
  */
 export function table(
   headers: readonly string[],
@@ -85,6 +85,9 @@ export function table(
         ? natural
         : fitWidths(
             natural,
+            headers.map((header, i) =>
+              Math.min(natural[i] ?? 0, Math.max(header.length, MIN_COLUMN_WIDTH)),
+            ),
             columns,
             headers.map((header) => keep.includes(header)),
           ),
@@ -99,25 +102,29 @@ export function table(
 }
 
 /**
- * Column widths that fit `columns` characters: the widest shrink first, none below the minimum,
- * the kept ones only once the others cannot shrink any more.
+ * Column widths that fit `columns` characters: the widest shrink first, none below its minimum
+ * and the kept ones not at all (an id cut short is of no use). A table whose minimums do not fit
+ * stays wider than the terminal.
  */
 function fitWidths(
   natural: readonly number[],
+  minimum: readonly number[],
   columns: number,
   kept: readonly boolean[],
 ): number[] {
   const widths = [...natural];
   const available = columns - COLUMN_GAP * (widths.length - 1);
   let total = widths.reduce((sum, width) => sum + width, 0);
-  for (const shrinkKept of [false, true]) {
-    while (total > available) {
-      const candidates = widths.map((width, i) => ((kept[i] ?? false) && !shrinkKept ? 0 : width));
-      const widest = candidates.indexOf(Math.max(...candidates));
-      if ((candidates[widest] ?? 0) <= MIN_COLUMN_WIDTH) break;
-      widths[widest] = (widths[widest] ?? 0) - 1;
-      total -= 1;
-    }
+  while (total > available) {
+    // The widest column that may still shrink gives a character.
+    let widest = -1;
+    widths.forEach((width, i) => {
+      const shrinkable = !(kept[i] ?? false) && width > (minimum[i] ?? 0);
+      if (shrinkable && (widest < 0 || width > (widths[widest] ?? 0))) widest = i;
+    });
+    if (widest < 0) break;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+    total -= 1;
   }
   return widths;
 }

@@ -67,13 +67,13 @@ function isoOrNull(ms: number | undefined): string | null {
 }
 
 const UNITS: Record<string, [string, string]> = {
-  minute: ["minute", "minutes"],
+  minute: ["minute", "min"],
   hour: ["hour", "hours"],
   day: ["day", "days"],
   week: ["week", "weeks"],
 };
 
-/** A flow's `scheduleParams` in words: `every 15 minutes`, `once at 2026-03-02 10:00:00Z`. */
+/** A flow's `scheduleParams` in words: `every 15 min`, `every hour`, `once at 2026-03-02 10:00:00Z`. */
 export function describeSchedule(schedule: unknown): string {
   if (!isRecord(schedule)) return "no schedule";
   const start = Number(schedule.startTime) * 1000;

@@ -128,24 +128,12 @@ describe("aep-flow commands against the emulator", () => {
           "FAILED",
           "ERRORS",
         ],
-        [
-          "A quiet flow",
-          idle.id,
-          "disabled",
-          "every 15 minutes",
-          "-",
-          "-",
-          "-",
-          "-",
-          "-",
-          "-",
-          "-",
-        ],
+        ["A quiet flow", idle.id, "disabled", "every 15 min", "-", "-", "-", "-", "-", "-", "-"],
         [
           "MailChimp Campaign dataflow",
           pipeline.flowId,
           "enabled",
-          "every 15 minutes",
+          "every 15 min",
           "success",
           iso(firstSlot),
           `${Math.round(runMs(rows) / 1000)}s`,
@@ -207,7 +195,7 @@ describe("aep-flow commands against the emulator", () => {
       const [heading, ...lines] = out.join("\n").split("\n");
       assert.equal(
         heading,
-        `Dataflow "MailChimp Campaign dataflow" (${pipeline.flowId}): enabled, every 15 minutes`,
+        `Dataflow "MailChimp Campaign dataflow" (${pipeline.flowId}): enabled, every 15 min`,
       );
       const [r0, r1, r2] = (await runsOfFlow()).map((run: { id: string }) => run.id);
       const [n0, n1, n2] = [0, 1, 2].map((n) => windowRows(n).length);

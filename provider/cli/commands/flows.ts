@@ -91,7 +91,7 @@ async function flows(context: CliContext, options: FlowsOptions): Promise<void> 
         lastRun === undefined ? "-" : firstErrors(lastRun),
       ]),
       output.columns,
-      ["id"],
+      ["id", "started"],
     ),
   );
 }

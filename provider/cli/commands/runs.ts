@@ -109,7 +109,7 @@ function runsTable(summaries: readonly RunSummary[], columns: number | undefined
     ["run", ...RUN_HEADERS, "errors"],
     summaries.map((run) => [run.id, ...runCells(run), firstErrors(run)]),
     columns,
-    ["run"],
+    ["run", "started"],
   );
 }
 
