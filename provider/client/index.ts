@@ -21,6 +21,7 @@ import {
 import type { AepClient } from "./types";
 
 export { FlowServiceError } from "./errors";
+export { encodeSourceParams } from "./flowService";
 export {
   resolveSettings,
   SettingsError,
@@ -28,7 +29,24 @@ export {
   type FlowServiceSettings,
 } from "./settings";
 export type { AepClientOptions } from "./transport";
-export type { AepClient, FlowServiceCollection } from "./types";
+export type {
+  AepClient,
+  ExploreRequest,
+  FlowServiceCollection,
+  FlowServiceObject,
+  RunsQuery,
+  SpecCollection,
+} from "./types";
+export {
+  describeRunErrors,
+  runPhase,
+  statusFilterValue,
+  summarizeRun,
+  TERMINAL_STATUSES,
+  type RunError,
+  type RunPhase,
+  type RunSummary,
+} from "./runs";
 
 /** The client of one org and sandbox over a transport (its token and concurrency limit). */
 function clientOver(transport: Transport, scope: ClientScope): AepClient {

@@ -246,7 +246,9 @@ export function implementResource<In extends PlainObject>(
           describe("Finishing the creation of", inputs.name, id),
           error,
         ).message;
-        throw new ResourceInitializationError(message, id, withoutUndefined({ ...inputs }), [
+        // The properties become the state's outputs: they keep `__provider`, without which the
+        // next update or delete could not load the provider.
+        throw new ResourceInitializationError(message, id, withoutUndefined({ ...props }), [
           message,
         ]);
       }
