@@ -20,6 +20,7 @@ import {
   flowBody,
   MINUTE,
   ORG,
+  runNode,
   startOfMinute,
   type Pipeline,
 } from "../emulator/helpers";
@@ -567,19 +568,8 @@ describe("aep-flow commands against the emulator", () => {
   });
 
   describe("the installed bin", () => {
-    /** Runs the bin to its end with the emulator's settings; resolves its exit code and output. */
-    async function bin(args: string[], extraEnv: Record<string, string> = {}) {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { ...process.env, ...env(), ...extraEnv },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      const [code] = (await once(child, "exit")) as [number | null];
-      return { code, stdout, stderr };
-    }
+    /** Runs the bin to its end with the emulator's settings. */
+    const bin = (args: string[]) => runNode(BIN, args, { ...process.env, ...env() });
 
     it("exits 1 from runs --watch on a failed run, with one error line", async () => {
       emulator.nextRun(pipeline.flowId, { outcome: "failed" });

@@ -62,40 +62,77 @@ async function specs(
     return;
   }
   const found = (await client.list("connectionSpecs")).filter((spec) => matchesName(spec, name));
+  printSpecs(
+    context,
+    options,
+    found,
+    CONNECTION_SPEC_VIEW,
+    `No connection spec ${name === undefined ? "at all" : `has "${name}" in its name or label`}.`,
+  );
+}
+
+/** How one kind of spec prints: a JSON object, or a table row under its headers. */
+interface SpecView {
+  json(spec: FlowServiceObject): Record<string, unknown>;
+  headers: string[];
+  cells(spec: FlowServiceObject): string[];
+}
+
+const CONNECTION_SPEC_VIEW: SpecView = {
+  json: (spec) => ({
+    id: spec.id,
+    name: spec.name,
+    version: spec.version ?? null,
+    authTypes: authTypes(spec),
+    category: category(spec),
+  }),
+  headers: ["id", "name", "version", "auth types", "category"],
+  cells: (spec) => [
+    spec.id,
+    String(spec.name),
+    String(spec.version ?? "-"),
+    authTypes(spec).join(", ") || "-",
+    category(spec) ?? "-",
+  ],
+};
+
+const FLOW_SPEC_VIEW: SpecView = {
+  json: (spec) => ({
+    id: spec.id,
+    name: spec.name,
+    version: spec.version ?? null,
+    sourceConnectionSpecIds: idsOf(spec.sourceConnectionSpecIds),
+    targetConnectionSpecIds: idsOf(spec.targetConnectionSpecIds),
+    transformations: transformationNames(spec),
+    schedule: scheduleType(spec),
+  }),
+  headers: ["id", "name", "version", "transformations", "schedule", "sources", "targets"],
+  cells: (spec) => [
+    spec.id,
+    String(spec.name),
+    String(spec.version ?? "-"),
+    transformationNames(spec).join(", ") || "-",
+    scheduleType(spec) ?? "-",
+    String(idsOf(spec.sourceConnectionSpecIds).length),
+    String(idsOf(spec.targetConnectionSpecIds).length),
+  ],
+};
+
+/** The specs found, as JSON (an empty list included) or as a table; none is a failure in a table. */
+function printSpecs(
+  context: CliContext,
+  options: SpecsOptions,
+  found: readonly FlowServiceObject[],
+  view: SpecView,
+  nothing: string,
+): void {
   const { output } = context;
   if (options.json) {
-    output.out(
-      json(
-        found.map((spec) => ({
-          id: spec.id,
-          name: spec.name,
-          version: spec.version ?? null,
-          authTypes: authTypes(spec),
-          category: category(spec),
-        })),
-      ),
-    );
+    output.out(json(found.map(view.json)));
     return;
   }
-  if (found.length === 0) {
-    throw new CliError(
-      `No connection spec ${name === undefined ? "at all" : `has "${name}" in its name or label`}.`,
-    );
-  }
-  output.out(
-    table(
-      ["id", "name", "version", "auth types", "category"],
-      found.map((spec) => [
-        spec.id,
-        String(spec.name),
-        String(spec.version ?? "-"),
-        authTypes(spec).join(", ") || "-",
-        category(spec) ?? "-",
-      ]),
-      output.columns,
-      ["id"],
-    ),
-  );
+  if (found.length === 0) throw new CliError(nothing);
+  output.out(table(view.headers, found.map(view.cells), output.columns, ["id"]));
 }
 
 async function flowSpecs(
@@ -120,46 +157,15 @@ async function flowSpecs(
       (source === undefined || idsOf(spec.sourceConnectionSpecIds).includes(source)) &&
       (target === undefined || idsOf(spec.targetConnectionSpecIds).includes(target)),
   );
-  const { output } = context;
-  if (options.json) {
-    output.out(
-      json(
-        found.map((spec) => ({
-          id: spec.id,
-          name: spec.name,
-          version: spec.version ?? null,
-          sourceConnectionSpecIds: idsOf(spec.sourceConnectionSpecIds),
-          targetConnectionSpecIds: idsOf(spec.targetConnectionSpecIds),
-          transformations: transformationNames(spec),
-          schedule: scheduleType(spec),
-        })),
-      ),
-    );
-    return;
-  }
-  if (found.length === 0) {
-    const joining = [source && `source spec ${source}`, target && `target spec ${target}`]
-      .filter(Boolean)
-      .join(" and ");
-    throw new CliError(
-      `No flow spec ${joining ? `accepts ${joining}` : name !== undefined ? `has "${name}" in its name` : "at all"}.`,
-    );
-  }
-  output.out(
-    table(
-      ["id", "name", "version", "transformations", "schedule", "sources", "targets"],
-      found.map((spec) => [
-        spec.id,
-        String(spec.name),
-        String(spec.version ?? "-"),
-        transformationNames(spec).join(", ") || "-",
-        scheduleType(spec) ?? "-",
-        String(idsOf(spec.sourceConnectionSpecIds).length),
-        String(idsOf(spec.targetConnectionSpecIds).length),
-      ]),
-      output.columns,
-      ["id"],
-    ),
+  const joining = [source && `source spec ${source}`, target && `target spec ${target}`]
+    .filter(Boolean)
+    .join(" and ");
+  printSpecs(
+    context,
+    options,
+    found,
+    FLOW_SPEC_VIEW,
+    `No flow spec ${joining ? `accepts ${joining}` : name !== undefined ? `has "${name}" in its name` : "at all"}.`,
   );
 }
 
