@@ -8,6 +8,9 @@
  * Everything the demo keeps lives in `.pulumi-demo/` (git-ignored): the local Pulumi backend, the
  * Pulumi home, the workspace with the stack's config, and the emulator's objects.
  *
+ * It ends with the dataflow's first run: the emulator's clock jumps to the schedule's start (a
+ * run takes its emulated time only as that clock moves), and `aep-flow runs` shows the run.
+ *
  * Running it again works because the emulator keeps its objects in `.pulumi-demo/emulator-state.json`:
  * the emulator and the Pulumi state describe the same objects across runs. The demo still starts
  * with a `pulumi refresh` when the stack has resources, so if one side was wiped (say the emulator
@@ -25,6 +28,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import { startEmulator } from "pulumi-aep-flow/emulator";
 import type { EmulatorHandle, RequestLogEntry } from "pulumi-aep-flow/emulator";
+import { runCli } from "../provider/cli";
 // Type-only: it makes the build compile the example; the program loads it at run time (below).
 import type * as ExampleProgram from "../examples/mailchimp/index";
 
@@ -36,6 +40,8 @@ const PROJECT = "aep-mailchimp-pipeline"; // the example's Pulumi.yaml name, so 
 const STACK = "demo";
 /** The compiled example program; the inline program below runs it like `pulumi up` would. */
 const EXAMPLE_INDEX = path.join(ROOT, "dist/examples/mailchimp/index.js");
+
+const DEMO_ORG = "DEMO0000000000000000000@AdobeOrg";
 
 const rel = (p: string) => path.relative(process.cwd(), p) || ".";
 const say = (line = "") => process.stdout.write(`${line}\n`);
@@ -101,6 +107,7 @@ async function main(): Promise<void> {
     }
 
     summarize(emulator, up.outputs);
+    await firstRun(emulator, String(up.outputs.dataflowId?.value));
     say(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   } finally {
     await emulator.close();
@@ -145,7 +152,7 @@ async function configure(stack: Stack, emulator: EmulatorHandle): Promise<void> 
     "aep:imsUrl": { value: emulator.url },
     "aep:clientId": { value: "demo-client" },
     "aep:clientSecret": { value: "demo-client-secret", secret: true },
-    "aep:orgId": { value: "DEMO0000000000000000000@AdobeOrg" },
+    "aep:orgId": { value: DEMO_ORG },
     "aep:sandboxName": { value: "prod" },
     [`${PROJECT}:namePrefix`]: { value: "Demo" },
     [`${PROJECT}:mailchimpUsername`]: { value: "demo-user" },
@@ -277,6 +284,58 @@ function summarize(emulator: EmulatorHandle, outputs: Record<string, { value: un
   say("     pulumi config set --secret aep:clientSecret local");
   say("     pulumi config set aep:orgId 0123456789ABCDEF01234567@AdobeOrg");
   say("   (or the AEP_PLATFORM_URL, AEP_IMS_URL, AEP_CLIENT_ID, ... environment variables).");
+}
+
+/** A run takes its emulated time (half a minute or so) once it has started. */
+const RUN_ALLOWANCE_MS = 2 * 60_000;
+const FIFTEEN_MINUTES_MS = 15 * 60_000;
+
+/**
+ * Moves the emulator's clock to the dataflow's first run (or, on a later demo, to its next one)
+ * and a little past it, then shows `aep-flow runs <dataflowId>` as a user would run it.
+ */
+async function firstRun(emulator: EmulatorHandle, dataflowId: string): Promise<void> {
+  const flow = emulator.objects("flows").find((object) => object.id === dataflowId);
+  const start =
+    Number((flow?.scheduleParams as { startTime?: unknown } | undefined)?.startTime) * 1000;
+  const target =
+    emulator.now() < start ? start + RUN_ALLOWANCE_MS : emulator.now() + FIFTEEN_MINUTES_MS;
+  heading(
+    emulator.now() < start
+      ? `the first run: the emulator's clock jumps to the schedule's start (${new Date(start).toISOString()})`
+      : "the next run: the emulator's clock moves 15 minutes on",
+  );
+  emulator.advanceClock(target - emulator.now());
+  say(`   $ aep-flow runs ${dataflowId}`);
+  const env = {
+    AEP_PLATFORM_URL: emulator.url,
+    AEP_IMS_URL: emulator.url,
+    AEP_CLIENT_ID: "demo-client",
+    AEP_CLIENT_SECRET: "demo-client-secret",
+    AEP_ORG_ID: DEMO_ORG,
+    AEP_SANDBOX_NAME: "prod",
+  };
+  const indent = (text: string) => say(text.replace(/^/gm, "   "));
+  const code = await runCli(["runs", dataflowId, "--limit", "5"], {
+    env,
+    output: {
+      out: indent,
+      err: indent,
+      columns: process.stdout.isTTY ? process.stdout.columns - 3 : undefined,
+    },
+  });
+  if (code !== 0) throw new Error(`aep-flow runs ${dataflowId} exited with ${code}`);
+  say("");
+  say("   Against a real org, with the stack's aep:* config (or the AEP_* variables):");
+  say(
+    `     npx aep-flow runs <dataflowId> --stack <stack> --watch   # follow the newest run; exit 1 if it fails`,
+  );
+  say(
+    "     npx aep-flow flows --stack <stack>                       # every dataflow and its last run",
+  );
+  say(
+    "   and `waitForFirstRun: true` on the Dataflow makes `pulumi up` wait for the first run itself.",
+  );
 }
 
 main().then(

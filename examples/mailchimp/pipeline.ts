@@ -12,6 +12,7 @@ import {
   CAMPAIGN_MAPPINGS,
   MAILCHIMP_DEFAULT_START_TIME,
   MailchimpCampaignPipeline,
+  type DataflowArgs,
   type MailchimpCampaignPipelineArgs,
 } from "pulumi-aep-flow";
 
@@ -38,6 +39,8 @@ export interface MailchimpExampleArgs {
   enabled?: pulumi.Input<boolean>;
   /** The mapping, when not {@link DEFAULT_MAPPINGS}; a change is a new mapping version, and the dataflow follows it in place. */
   mappings?: MailchimpCampaignPipelineArgs["mappings"];
+  /** Make `up` wait for the dataflow's first run (see the README's `waitForFirstRun`). Default: no wait. */
+  waitForFirstRun?: DataflowArgs["waitForFirstRun"];
 }
 
 /**
@@ -60,6 +63,7 @@ export function mailchimpPipeline(
       intervalMinutes: args.intervalMinutes ?? 15,
       enabled: args.enabled ?? true,
       mappings: args.mappings ?? DEFAULT_MAPPINGS,
+      ...(args.waitForFirstRun !== undefined ? { waitForFirstRun: args.waitForFirstRun } : {}),
     },
     opts,
   );

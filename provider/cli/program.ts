@@ -1,14 +1,28 @@
 /**
  * The `aep-flow` program: the commands, and how a run ends (exit code 0, or one line on stderr).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { Command, CommanderError } from "commander";
+import type { AepClientOptions } from "../client";
 import type { CliContext, CommandFactory } from "./command";
+import { emulatorCommand } from "./commands/emulator";
+import { exploreCommand } from "./commands/explore";
+import { flowsCommand } from "./commands/flows";
 import { recoverCommand } from "./commands/recover";
+import { runsCommand } from "./commands/runs";
+import { specsCommand } from "./commands/specs";
 import { CliError, failureLine, USAGE_EXIT_CODE } from "./errors";
 import { processOutput, type Output } from "./output";
 
 /** Every command, one module each. */
-const COMMANDS: readonly CommandFactory[] = [recoverCommand];
+const COMMANDS: readonly CommandFactory[] = [
+  flowsCommand,
+  runsCommand,
+  exploreCommand,
+  specsCommand,
+  recoverCommand,
+  emulatorCommand,
+];
 
 function packageVersion(): string {
   try {
@@ -43,7 +57,13 @@ export interface RunOptions {
   output?: Output;
   env?: NodeJS.ProcessEnv;
   pulumiCommand?: string;
+  clientOptions?: AepClientOptions;
+  pollIntervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** How long `--watch` waits between two looks at a run. */
+const DEFAULT_POLL_INTERVAL_MS = 2000;
 
 /** Runs `aep-flow <args>` and resolves the exit code; nothing here calls process.exit. */
 export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<number> {
@@ -52,6 +72,9 @@ export async function runCli(args: readonly string[], options: RunOptions = {}):
     env: options.env ?? process.env,
     pulumiCommand: options.pulumiCommand ?? "pulumi",
     secrets: [],
+    clientOptions: options.clientOptions,
+    pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    sleep: options.sleep ?? ((ms) => sleep(ms)),
   };
   const program = buildProgram(context);
   try {

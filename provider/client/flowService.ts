@@ -1,7 +1,8 @@
 /**
- * The Flow Service endpoints the resources use: connections, source and target connections,
- * flows and their actions, run listings, and the connection and flow specs. Paths, envelopes and etag rules follow the Flow
- * Service API reference (https://developer.adobe.com/experience-platform-apis/references/flow-service/).
+ * The Flow Service endpoints: connections, source and target connections, flows and their
+ * actions (the resources), runs, explore and specs (the command line, `waitForFirstRun` and the
+ * spec lookups). Paths, envelopes and etag rules follow the Flow Service API reference
+ * (https://developer.adobe.com/experience-platform-apis/references/flow-service/).
  */
 import {
   deleteOrMissing,
@@ -13,7 +14,16 @@ import {
   type PlatformRequest,
 } from "./endpoint";
 import { isRecord } from "./json";
-import type { FlowService, FlowServiceObject, IdAndEtag, SpecObject, SpecService } from "./types";
+import { statusFilterValue } from "./runs";
+import type {
+  FlowService,
+  FlowServiceObject,
+  IdAndEtag,
+  ListQuery,
+  RunsQuery,
+  SpecObject,
+  SpecService,
+} from "./types";
 
 /** What Flow Service answers to a create, a PATCH or an action. */
 function idAndEtag({ body }: Answer): IdAndEtag {
@@ -38,13 +48,49 @@ function items({ body }: Answer): unknown[] {
     : unexpected("an {items: [...]} envelope");
 }
 
-/** One object by id: the envelope's first element; `undefined` when it is empty. */
+/** The envelope's first element as an object with an id; `undefined` when it is empty. */
+function first(answer: Answer): FlowServiceObject | undefined {
+  const [item] = items(answer);
+  if (item === undefined) return undefined;
+  return toFlowServiceObject(item) ?? unexpected("an object with an id");
+}
+
+/** One instance by id; it must carry an etag, or the next PATCH could not send If-Match. */
 function single(answer: Answer): FlowServiceObject | undefined {
-  const [first] = items(answer);
-  if (first === undefined) return undefined;
-  const object = toFlowServiceObject(first);
-  // Without an etag the next PATCH could not send If-Match.
-  return object && object.etag !== "" ? object : unexpected("an object with id and etag");
+  const object = first(answer);
+  return object === undefined || object.etag !== ""
+    ? object
+    : unexpected("an object with id and etag");
+}
+
+/**
+ * A REST source's params as explore's `sourceParams`: the base64 of their compact JSON, as in the
+ * Mailchimp tutorial's `eyJjYW1wYWlnbklkIjoiYzY2YTIwMGNkYSJ9` (`{"campaignId":"c66a200cda"}`).
+ */
+export function encodeSourceParams(params: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(params)).toString("base64");
+}
+
+/** The query parameters of a list call, in a stable order. */
+function listParameters(query: ListQuery): Array<readonly [string, string]> {
+  return [
+    ...(query.property ?? []).map((filter) => ["property", filter] as const),
+    ...(query.orderby !== undefined ? [["orderby", query.orderby] as const] : []),
+    ...(query.limit !== undefined ? [["limit", String(query.limit)] as const] : []),
+  ];
+}
+
+/** The filters of a runs query, as "Monitor dataflows" writes them. */
+function runFilters(query: RunsQuery): string[] {
+  return [
+    ...(query.flowId !== undefined ? [`flowId==${query.flowId}`] : []),
+    ...(query.statuses !== undefined && query.statuses.length > 0
+      ? [`metrics.statusSummary.status==${query.statuses.map(statusFilterValue).join(",")}`]
+      : []),
+    ...(query.startedAfter !== undefined
+      ? [`metrics.durationSummary.startedAtUTC>${Math.floor(query.startedAfter)}`]
+      : []),
+  ];
 }
 
 /** One page of a listing: objects with an id, and `_links.next.href`. */
@@ -115,8 +161,10 @@ export function flowServiceEndpoints(platform: Platform): FlowService & SpecServ
     },
 
     list(collection, query = {}) {
-      const filters = (query.property ?? []).map((filter) => ["property", filter] as const);
-      return platform.paginate({ ...request("GET", `/${collection}`), query: filters }, listPage);
+      return platform.paginate(
+        { ...request("GET", `/${collection}`), query: listParameters(query) },
+        listPage,
+      );
     },
 
     getSpec(collection, id) {
@@ -127,9 +175,8 @@ export function flowServiceEndpoints(platform: Platform): FlowService & SpecServ
     },
 
     listSpecs(collection, query = {}) {
-      const filters = (query.property ?? []).map((filter) => ["property", filter] as const);
       return platform.paginate(
-        { ...request("GET", `/${collection}`), query: filters },
+        { ...request("GET", `/${collection}`), query: listParameters(query) },
         { items: (answer) => items(answer).map(toSpec), next: listPage.next },
       );
     },
@@ -139,6 +186,37 @@ export function flowServiceEndpoints(platform: Platform): FlowService & SpecServ
       return platform.call(
         { ...request("POST", `/flows/${segment(id)}/action`), query: [["op", op]] },
         idAndEtag,
+      );
+    },
+
+    listRuns(query) {
+      const list: ListQuery = {
+        property: runFilters(query),
+        orderby: query.orderby ?? "-createdAt",
+        limit: query.limit,
+      };
+      const runs = { ...request("GET", "/runs"), query: listParameters(list) };
+      // A limit asks for the first runs only: one page, whatever follows it.
+      return query.limit === undefined
+        ? platform.paginate(runs, listPage)
+        : platform.call(runs, listPage.items);
+    },
+
+    getRun(id) {
+      return getOrMissing(platform, request("GET", `/runs/${segment(id)}`), first);
+    },
+
+    explore(connectionId, { objectType, object, fileType, preview, sourceParams }) {
+      const query: Array<readonly [string, string]> = [["objectType", objectType]];
+      if (object !== undefined) query.push(["object", object]);
+      if (fileType !== undefined) query.push(["fileType", fileType]);
+      if (preview !== undefined) query.push(["preview", String(preview)]);
+      if (sourceParams !== undefined)
+        query.push(["sourceParams", encodeSourceParams(sourceParams)]);
+      return platform.call(
+        { ...request("GET", `/connections/${segment(connectionId)}/explore`), query },
+        ({ body }) =>
+          Array.isArray(body) || isRecord(body) ? body : unexpected("a JSON array or object"),
       );
     },
   };

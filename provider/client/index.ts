@@ -1,14 +1,19 @@
 /**
  * The Adobe client and its process-wide entry point: `configure` hands the stack config to
  * {@link configureClient}; CRUD methods call {@link getClient}. Settings are resolved at first use
- * inside the provider process, never written to state.
+ * inside the provider process, never written into a resource's inputs or outputs.
  */
 import { createHash } from "node:crypto";
 import { catalogEndpoints } from "./catalog";
 import { dataPrepEndpoints } from "./dataPrep";
 import { flowServiceEndpoints } from "./flowService";
 import { schemaRegistryEndpoints } from "./schemaRegistry";
-import { resolveSettings, type ConfigSource, type FlowServiceSettings } from "./settings";
+import {
+  resolveScope,
+  resolveSettings,
+  type ConfigSource,
+  type FlowServiceSettings,
+} from "./settings";
 import {
   createTransport,
   type AepClientOptions,
@@ -18,6 +23,7 @@ import {
 import type { AepClient } from "./types";
 
 export { FlowServiceError } from "./errors";
+export { encodeSourceParams } from "./flowService";
 export {
   resolveSettings,
   SettingsError,
@@ -27,14 +33,27 @@ export {
 export type { AepClientOptions } from "./transport";
 export type {
   AepClient,
+  ExploreRequest,
   FlowServiceCollection,
+  FlowServiceObject,
   Mapping,
   MappingSetObject,
   MappingSourceType,
+  RunsQuery,
   SpecCollection,
   SpecObject,
   XdmSchemaObject,
 } from "./types";
+export {
+  describeRunErrors,
+  runPhase,
+  statusFilterValue,
+  summarizeRun,
+  TERMINAL_STATUSES,
+  type RunError,
+  type RunPhase,
+  type RunSummary,
+} from "./runs";
 
 /** The client of one org and sandbox over a transport (its token and concurrency limit). */
 function clientOver(transport: Transport, scope: ClientScope): AepClient {
@@ -121,6 +140,15 @@ export function getClient(scope: ClientScopeOverride = {}): AepClient {
     clients.set(key, client);
   }
   return client;
+}
+
+/**
+ * The org and sandbox the current settings name (where {@link getClient} without a scope goes),
+ * resolved without requiring a credential.
+ * @throws SettingsError when the org is not set.
+ */
+export function configuredScope(): ClientScope {
+  return resolveScope(config, process.env);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Where the providers find their credentials and endpoints. Settings are read inside the provider
  * process at call time (stack config handed to `configure`, then environment variables), never
- * captured into the serialized provider and never written to state.
+ * captured into a resource's `__provider` text, inputs or outputs. (Pulumi records the stack
+ * config with the provider in the state; resources/aepResource.ts refuses plain-text credentials.)
  */
 
 /** The resolved settings of one provider process. */
@@ -93,6 +94,30 @@ function missing(key: keyof FlowServiceSettings, hint: string): SettingsError {
   );
 }
 
+/** Reads one setting: stack config first, then the environment, then its default. */
+function reader(config: ConfigSource | undefined, env: NodeJS.ProcessEnv) {
+  return (key: keyof FlowServiceSettings): string | undefined => {
+    const spec: SettingSpec = SETTINGS[key];
+    const value = config?.get(spec.config) ?? env[spec.env];
+    const trimmed = value?.trim();
+    return trimmed ? trimmed : spec.defaultValue;
+  };
+}
+
+/**
+ * The configured org and sandbox alone, which need no credential: where a new object goes.
+ * @throws SettingsError when the org is not set.
+ */
+export function resolveScope(
+  config: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<FlowServiceSettings, "orgId" | "sandboxName"> {
+  const read = reader(config, env);
+  const orgId = read("orgId");
+  if (!orgId) throw missing("orgId", "every Flow Service call names the IMS organization. ");
+  return { orgId, sandboxName: read("sandboxName")! };
+}
+
 /**
  * Resolves the settings from stack config first, then the environment. Throws a SettingsError
  * naming the config key and the environment variable of the first missing required setting.
@@ -101,14 +126,8 @@ export function resolveSettings(
   config: ConfigSource | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): FlowServiceSettings {
-  const read = (key: keyof FlowServiceSettings): string | undefined => {
-    const spec: SettingSpec = SETTINGS[key];
-    const value = config?.get(spec.config) ?? env[spec.env];
-    const trimmed = value?.trim();
-    return trimmed ? trimmed : spec.defaultValue;
-  };
-  const orgId = read("orgId");
-  if (!orgId) throw missing("orgId", "every Flow Service call names the IMS organization. ");
+  const read = reader(config, env);
+  const { orgId, sandboxName } = resolveScope(config, env);
   const accessToken = read("accessToken");
   const clientId = read("clientId");
   const clientSecret = read("clientSecret");
@@ -123,7 +142,7 @@ export function resolveSettings(
     imsUrl: stripSlash(read("imsUrl")!),
     scopes: read("scopes")!,
     orgId,
-    sandboxName: read("sandboxName")!,
+    sandboxName,
     apiKey,
   };
   for (const url of ["platformUrl", "imsUrl"] as const) {

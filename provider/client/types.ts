@@ -27,10 +27,42 @@ export type FlowServiceObject = Record<string, unknown> & {
   etag: string;
 };
 
-/** List query parameters of a Flow Service list endpoint. */
+/** The read-only spec collections (org-agnostic): what sources, targets and flows exist. */
+export type SpecCollection = "connectionSpecs" | "flowSpecs";
+
+/** List query parameters of a Flow Service list endpoint; every page is read. */
 export interface ListQuery {
   /** Filters such as `name==My flow` or `flowId==<id>`; several are ANDed. */
   property?: string[];
+  /** `createdAt` ascending, `-createdAt` descending. */
+  orderby?: string;
+  /** Page size. */
+  limit?: number;
+}
+
+/** Which runs {@link FlowService.listRuns} asks `GET /runs` for. */
+export interface RunsQuery {
+  flowId?: string;
+  /** Any of these statuses (`failed`, `success`...), in the spelling run objects carry. */
+  statuses?: string[];
+  /** Only runs started after this time, epoch ms (`metrics.durationSummary.startedAtUTC>`). */
+  startedAfter?: number;
+  /** Default `-createdAt`: newest first. */
+  orderby?: string;
+  /** At most this many runs: one page of this size. Without it, every page is read. */
+  limit?: number;
+}
+
+/** `GET /connections/{id}/explore` parameters ("Explore", https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/explore/tabular). */
+export interface ExploreRequest {
+  /** `root`, `folder`, `file`, `table` or `rest`. */
+  objectType: string;
+  /** The path, table, or `json` for a REST source. */
+  object?: string;
+  fileType?: string;
+  preview?: boolean;
+  /** A REST source's params (`{campaignId: "c66a200cda"}`); the client sends the base64 of their compact JSON. */
+  sourceParams?: Record<string, unknown>;
 }
 
 /** The Flow Service calls the resource providers use (implemented in `flowService.ts`). */
@@ -47,10 +79,25 @@ export interface FlowService {
   ): Promise<IdAndEtag>;
   /** DELETE; resolves `false` when the object was already gone (404). */
   delete(collection: FlowServiceCollection, id: string): Promise<boolean>;
-  /** Every object matching the query, following `_links.next` across pages. */
-  list(collection: FlowServiceCollection | "runs", query?: ListQuery): Promise<FlowServiceObject[]>;
+  /** Every object matching the query, following `_links.next` across pages (specs carry no etag: it reads ""). */
+  list(
+    collection: FlowServiceCollection | "runs" | SpecCollection,
+    query?: ListQuery,
+  ): Promise<FlowServiceObject[]>;
   /** `POST /flows/{id}/action?op=enable|disable`. */
   flowAction(id: string, op: "enable" | "disable"): Promise<IdAndEtag>;
+  /** `GET /runs` with the query's filters. */
+  listRuns(query: RunsQuery): Promise<FlowServiceObject[]>;
+  /** `GET /runs/{id}`; `undefined` on 404. */
+  getRun(id: string): Promise<FlowServiceObject | undefined>;
+  /**
+   * `GET /connections/{id}/explore`: what a base connection can read. The answer as Flow Service
+   * sends it: an array of objects for a listing, `{format?, schema?, data?}` for a preview.
+   */
+  explore(
+    connectionId: string,
+    request: ExploreRequest,
+  ): Promise<unknown[] | Record<string, unknown>>;
 }
 
 /** The Catalog Service calls behind the `Dataset` resource (implemented in `catalog.ts`). */
@@ -142,13 +189,10 @@ export interface DataPrepService {
   deleteMappingSet(id: string): Promise<MappingSetDeletion>;
 }
 
-/** The two read-only spec collections of Flow Service. */
-export type SpecCollection = "connectionSpecs" | "flowSpecs";
-
 /** A connection or flow spec; flow specs' transformations always under `transformationSpecs`. */
 export type SpecObject = Record<string, unknown> & { id: string; name: string };
 
-/** Flow Service's spec lookups (implemented in `flowService.ts`). */
+/** Flow Service's specs by id and as a list, with a name (implemented in `flowService.ts`). */
 export interface SpecService {
   /** `GET /<specs>/{id}`; `undefined` on 404. */
   getSpec(collection: SpecCollection, id: string): Promise<SpecObject | undefined>;

@@ -9,6 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Mapping } from "../client/types";
 import type { BaseConnectionArgs } from "../resources/baseConnection";
+import type { DataflowArgs } from "../resources/dataflow";
 import type { MappingSetArgs } from "../resources/mappingSet";
 import { connectionSpecIds, flowSpecIds } from "../resources/specCatalog";
 import { xdmClassIds, xdmFieldGroupIds } from "../resources/xdmIds";
@@ -44,6 +45,8 @@ export interface MailchimpPipelineArgs {
   mappings?: MappingSetArgs["mappings"];
   /** Enables the new schema and dataset for Real-Time Customer Profile (one-way for the schema). @default false */
   profileEnabled?: boolean;
+  /** Makes `up` wait for the dataflow's first run (the Dataflow's `waitForFirstRun`). @default no wait */
+  waitForFirstRun?: DataflowArgs["waitForFirstRun"];
 }
 
 export interface MailchimpCampaignPipelineArgs extends MailchimpPipelineArgs {
@@ -164,6 +167,7 @@ function mailchimpPipelineArgs(
         interval: args.intervalMinutes ?? 15,
       },
       enabled: args.enabled ?? true,
+      ...(args.waitForFirstRun !== undefined ? { waitForFirstRun: args.waitForFirstRun } : {}),
     },
   };
 }

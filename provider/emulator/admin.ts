@@ -7,12 +7,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isPlainObject } from "../resources/values";
 import { adminError } from "./errors";
 import { assertCollection, type Emulator } from "./emulator";
-import type { Collection, FaultSpec } from "./types";
+import type { Collection, FaultSpec, NextRunSpec } from "./types";
 
 /** Where the admin API is mounted. */
 export const ADMIN_BASE = "/__emulator";
 
 type ObjectRequest = FastifyRequest<{ Params: { collection: string; id: string } }>;
+type FlowRequest = FastifyRequest<{ Params: { id: string } }>;
 
 export function registerAdminRoutes(app: FastifyInstance, emulator: Emulator): void {
   app.post("/faults", async (request, reply) => {
@@ -33,6 +34,16 @@ export function registerAdminRoutes(app: FastifyInstance, emulator: Emulator): v
     }
     guard(() => emulator.advanceClock(advanceMs));
     return { now: emulator.clock.now() };
+  });
+
+  // The outcome of a flow's next run(s): `{"outcome": "failed"}`, see NextRunSpec.
+  app.post("/flows/:id/nextRun", async (request: FlowRequest, reply) => {
+    const { id } = request.params;
+    if (!guard(() => emulator.armNextRun(id, request.body as NextRunSpec))) {
+      throw adminError(404, `No flows object with id ${id}.`);
+    }
+    reply.code(201);
+    return { flowId: id, ...emulator.runs.armedRuns()[id] };
   });
 
   app.get("/objects/:collection", async (request: ObjectRequest) =>

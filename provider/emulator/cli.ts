@@ -22,6 +22,33 @@ Options:
   -h, --help            show this help
 `;
 
+/** The emulator's options as a command line gives them: text, not yet checked. */
+export interface EmulatorArguments {
+  port?: string;
+  host?: string;
+  state?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/** Checks command-line values and turns them into emulator options; throws a readable Error. */
+export function emulatorOptions(values: EmulatorArguments): EmulatorOptions {
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be an integer between 0 and 65535, got '${values.port}'`);
+  }
+  if ((values.clientId === undefined) !== (values.clientSecret === undefined)) {
+    throw new Error("--client-id and --client-secret go together");
+  }
+  return {
+    port,
+    host: values.host ?? "127.0.0.1",
+    stateFile: values.state,
+    clientId: values.clientId,
+    clientSecret: values.clientSecret,
+  };
+}
+
 /** Turns the command line into emulator options; throws a readable Error on bad input. */
 export function parseCommandLine(args: string[]): EmulatorOptions | "help" {
   const { values } = parseArgs({
@@ -40,20 +67,53 @@ export function parseCommandLine(args: string[]): EmulatorOptions | "help" {
   if (values.help === true) {
     return "help";
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be an integer between 0 and 65535, got '${values.port}'`);
-  }
-  if ((values["client-id"] === undefined) !== (values["client-secret"] === undefined)) {
-    throw new Error("--client-id and --client-secret go together");
-  }
-  return {
-    port,
-    host: values.host ?? "127.0.0.1",
-    stateFile: values.state,
+  return emulatorOptions({
+    port: values.port,
+    host: values.host,
+    state: values.state,
     clientId: values["client-id"],
     clientSecret: values["client-secret"],
-  };
+  });
+}
+
+/**
+ * Runs the emulator until SIGINT or SIGTERM, then closes it: what `aep-flow-emulator` and
+ * `aep-flow emulator` do. `write` receives the lines to print (`listening on <url>`, and with a
+ * state file the warning that it holds credentials unmasked); `json` prints one JSON line instead.
+ */
+export async function serveEmulator(
+  options: EmulatorOptions,
+  write: (line: string) => void,
+  json = false,
+): Promise<void> {
+  const emulator = await startEmulator(options);
+  if (json) {
+    write(
+      JSON.stringify({
+        url: emulator.url,
+        port: emulator.port,
+        stateFile: options.stateFile ?? null,
+      }),
+    );
+  } else {
+    write(`listening on ${emulator.url}`);
+    if (options.stateFile !== undefined) {
+      // The one place credentials stay in clear, so that a restarted emulator still has them.
+      write(
+        `state file ${options.stateFile} holds credentials unmasked (the request log and admin API redact them): keep it out of version control`,
+      );
+    }
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await emulator.close();
 }
 
 async function main(): Promise<void> {
@@ -69,25 +129,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const emulator = await startEmulator(options);
-  process.stdout.write(`listening on ${emulator.url}\n`);
-  if (options.stateFile !== undefined) {
-    // The one place credentials stay in clear, so that a restarted emulator still has them.
-    process.stdout.write(
-      `state file ${options.stateFile} holds credentials unmasked (the request log and admin API redact them): keep it out of version control\n`,
-    );
-  }
-  const stop = (): void => {
-    emulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`aep-flow-emulator: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  await serveEmulator(options, (line) => process.stdout.write(`${line}\n`));
 }
 
 if (require.main === module) {

@@ -9,11 +9,11 @@ import { FaultRegistry } from "./faults";
 import type { Credentials } from "./gateway";
 import type { KindContext } from "./kinds/kind";
 import { RequestLog } from "./requestLog";
-import { produceDueRuns } from "./runs";
+import { FlowRuns, runAt } from "./runs";
 import { maskAuthParams, REDACTED, secretAuthParams } from "./secrets";
 import { seedConnectionSpecs, seedFlowSpecs } from "./specs";
 import { newEtag, Store, type JsonObject } from "./store";
-import { COLLECTIONS, type Collection, type EmulatorOptions } from "./types";
+import { COLLECTIONS, type Collection, type EmulatorOptions, type NextRunSpec } from "./types";
 
 /** Who out-of-band edits are attributed to: the Experience Platform UI. */
 const UI_CLIENT = "exc_app";
@@ -29,17 +29,29 @@ export class Emulator implements KindContext {
   readonly secretAuthParams = secretAuthParams(this.connectionSpecs);
   readonly requestLog = new RequestLog(this.secretAuthParams);
   readonly credentials: Credentials;
+  readonly runs: FlowRuns;
 
   constructor(options: EmulatorOptions) {
     this.store = new Store(options.stateFile);
     this.clock = new EmulatorClock(options.startTime);
     this.clock.advance(this.store.load());
     this.credentials = { clientId: options.clientId, clientSecret: options.clientSecret };
+    this.runs = new FlowRuns(this);
   }
 
-  /** Produces the runs that came due since the last call. */
+  /** Produces the runs that came due since the last call, and settles the finished ones. */
   catchUp(): void {
-    produceDueRuns(this);
+    this.runs.catchUp(this);
+  }
+
+  /** Arms the outcome of a flow's next run(s); false when there is no such flow. */
+  armNextRun(flowId: string, spec: NextRunSpec): boolean {
+    this.catchUp();
+    if (this.store.getAnyScope("flows", flowId) === undefined) {
+      return false;
+    }
+    this.runs.armNextRun(flowId, spec);
+    return true;
   }
 
   /** Persists pending changes (no-op without a state file). */
@@ -55,9 +67,10 @@ export class Emulator implements KindContext {
     this.commit();
   }
 
-  /** Forgets objects, runs, faults and the request log; keeps specs, tokens and the clock. */
+  /** Forgets objects, runs, armed run outcomes, faults and the request log; keeps specs, tokens and the clock. */
   reset(): void {
     this.store.clearObjects();
+    this.runs.clear();
     this.faults.clear();
     this.requestLog.clear();
     this.commit();
@@ -67,7 +80,11 @@ export class Emulator implements KindContext {
     assertCollection(collection);
     this.catchUp();
     this.commit();
-    return this.store.entries(collection).map((entry) => entry.object);
+    const now = this.clock.now();
+    // Runs as the API shows them at this moment (a stored run is kept as it will end).
+    return this.store
+      .entries(collection)
+      .map((entry) => (collection === "runs" ? runAt(entry.object, now) : entry.object));
   }
 
   /** An object as the admin API shows it: secret auth params redacted. */

@@ -1,6 +1,8 @@
 /**
- * `GET /connections/{id}/explore` and `/test` for the seeded REST (Mailchimp) sources. Preview
- * rows are made up but deterministic: the same campaignId or listId always gives the same rows.
+ * `GET /connections/{id}/explore` and `/test` for the seeded REST (Mailchimp) sources. The rows
+ * are made up but deterministic: the same campaignId or listId always gives the same rows. They
+ * are also what the emulator's flow runs read (see runs.ts): a run reads one window of a source's
+ * rows, and the preview is the first rows of the first window.
  */
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -19,6 +21,11 @@ type ConnectionRequest = FastifyRequest<{
 
 /** Rows a preview returns. */
 const PREVIEW_ROWS = 3;
+
+/** Rows between the starts of two run windows: more than a window ever holds, so none overlap. */
+const WINDOW_SPAN = 1000;
+/** A run window holds between these many rows (new email activity per slot). */
+const WINDOW_ROWS = { min: 20, spread: 81 };
 
 export function registerExploreRoutes(app: FastifyInstance, context: KindContext): void {
   const connectionOf = (request: ConnectionRequest): JsonObject => {
@@ -95,21 +102,37 @@ function decodeSourceParams(encoded: string | undefined): JsonObject {
 }
 
 function previewRows(specId: string, params: JsonObject): JsonObject[] {
+  return rowsOf(specId, params, 0, PREVIEW_ROWS);
+}
+
+/**
+ * The rows a flow run of the source reads for schedule slot `window`: between 20 and 100,
+ * derived from the source params and the slot; the first window starts with the preview's rows.
+ * An unknown source spec holds no rows.
+ */
+export function sourceRecords(specId: string, params: JsonObject, window: number): JsonObject[] {
+  const seed = digest(`${specId}:${JSON.stringify(params)}:window:${window}`);
+  const count = WINDOW_ROWS.min + (parseInt(seed.slice(0, 8), 16) % WINDOW_ROWS.spread);
+  return rowsOf(specId, params, window * WINDOW_SPAN, count);
+}
+
+function rowsOf(specId: string, params: JsonObject, from: number, count: number): JsonObject[] {
+  const rows = Array.from({ length: count }, (_, offset) => from + offset);
   if (specId === connectionSpecIds.mailchimpCampaign) {
-    return campaignActivity(String(params.campaignId));
+    return campaignActivity(String(params.campaignId), rows);
   }
   if (specId === connectionSpecIds.mailchimpMembers) {
-    return listMembers(String(params.listId));
+    return listMembers(String(params.listId), rows);
   }
   return [];
 }
 
 /** Mailchimp `email-activity` rows for a campaign. */
-function campaignActivity(campaignId: string): JsonObject[] {
+function campaignActivity(campaignId: string, rows: number[]): JsonObject[] {
   const listId = digest(`list:${campaignId}`).slice(0, 10);
-  return Array.from({ length: PREVIEW_ROWS }, (_, row) => {
+  return rows.map((row) => {
     const seed = digest(`${campaignId}:${row}`);
-    const opened = baseTime(seed) + row * 3_600_000;
+    const opened = baseTime(seed) + (row % WINDOW_SPAN) * 3_600_000;
     return {
       campaign_id: campaignId,
       list_id: listId,
@@ -134,8 +157,8 @@ function campaignActivity(campaignId: string): JsonObject[] {
 }
 
 /** Mailchimp `members` rows for an audience list. */
-function listMembers(listId: string): JsonObject[] {
-  return Array.from({ length: PREVIEW_ROWS }, (_, row) => {
+function listMembers(listId: string, rows: number[]): JsonObject[] {
+  return rows.map((row) => {
     const seed = digest(`${listId}:${row}`);
     return {
       id: seed.slice(0, 32),

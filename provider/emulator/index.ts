@@ -19,6 +19,7 @@ export type {
   EmulatorHandle,
   EmulatorOptions,
   FaultSpec,
+  NextRunSpec,
   RequestLogEntry,
 } from "./types";
 
@@ -49,6 +50,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearFaults: () => emulator.faults.clear(),
     advanceClock: (ms) => emulator.advanceClock(ms),
     now: () => emulator.clock.now(),
+    nextRun: (flowId, spec) => {
+      if (!emulator.armNextRun(flowId, spec)) {
+        throw new Error(`nextRun: no flows object with id ${flowId}`);
+      }
+    },
     editOutOfBand: (collection, id, changes) => {
       if (emulator.editOutOfBand(collection, id, changes) === undefined) {
         throw new Error(`editOutOfBand: no ${collection} object with id ${id}`);

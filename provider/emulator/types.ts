@@ -45,6 +45,27 @@ export interface FaultSpec {
   drop?: "before" | "after";
 }
 
+/**
+ * What the next run(s) of a flow do, armed with {@link EmulatorHandle.nextRun} or
+ * `POST /__emulator/flows/<id>/nextRun`. Without one, a run reads its records and succeeds.
+ */
+export interface NextRunSpec {
+  /**
+   * `failed`: the run fails with Adobe's run-level code (`CONNECTOR-2001-500` when processing the
+   * copied data failed, `CONNECTOR-1001-500` when copying from the source did). `partialSuccess`:
+   * some records fail; Adobe reports such a run as `success` with `failedRecordCount` and errors.
+   */
+  outcome: "success" | "failed" | "partialSuccess";
+  /** For `failed`: which activity fails; default `promotion` (`CONNECTOR-2001-500`). */
+  stage?: "copy" | "promotion";
+  /** For `partialSuccess`: how many records fail (at most those read); default 10%, at least 1. */
+  failedRecords?: number;
+  /** The activity-level detail errors (`statusSummary.extensions.errors`) instead of the default ones. */
+  errors?: Array<{ code: string; message: string }>;
+  /** How many of the flow's next runs do this; default 1. */
+  count?: number;
+}
+
 /** One request the emulator received, as {@link EmulatorHandle.requests} reports it. */
 export interface RequestLogEntry {
   method: string;
@@ -90,7 +111,7 @@ export interface EmulatorHandle {
   port: number;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
-  /** Forgets all objects, runs, faults and the request log; keeps the seeded specs, issued tokens and the clock. */
+  /** Forgets all objects, runs, armed run outcomes, faults and the request log; keeps the seeded specs, issued tokens and the clock. */
   reset(): void;
   /** Adds a fault; throws a TypeError when the spec is malformed. */
   inject(fault: FaultSpec): void;
@@ -99,6 +120,11 @@ export interface EmulatorHandle {
   advanceClock(ms: number): void;
   /** The emulator clock, ms epoch. */
   now(): number;
+  /**
+   * Makes the next run(s) of a flow fail or partially succeed (replacing what was armed for it).
+   * Throws when the flow does not exist or the spec is malformed. Forgotten on reset and restart.
+   */
+  nextRun(flowId: string, spec: NextRunSpec): void;
   /**
    * Out-of-band change, as if someone used the AEP UI: deep-merges `changes` into the object and
    * bumps its etag and update time. Throws when the object does not exist.

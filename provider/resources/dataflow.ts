@@ -1,16 +1,19 @@
 /**
  * `aep:Dataflow`: the scheduled flow that moves data from source connections to target
- * connections (Flow Service `/flows`), enabled or disabled with the flow action.
+ * connections (Flow Service `/flows`), enabled or disabled with the flow action; optionally, `up`
+ * waits for its first run (firstRun.ts), and its last run is read into outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { summarizeRun, type RunSummary } from "../client/runs";
 import type { AepClient } from "../client/types";
-import type { FieldRule } from "./engine";
+import type { FieldRule, ResourceDefinition } from "./engine";
+import { newestRunStart, resolveFirstRunWait, waitForFirstRun, type WaitStart } from "./firstRun";
 import { flowServiceDefinition } from "./flowServiceObject";
 import type { ResourceArgs } from "./inputTypes";
 import { FlowServiceResource } from "./flowServiceResource";
 import { parameterMap, requiredString, scheduleSchema, specReference } from "./validation";
-import { valueAt, type PlainObject } from "./values";
+import { isPlainObject, valueAt, type PlainObject } from "./values";
 
 const connectionIds = (which: string) =>
   z
@@ -37,8 +40,40 @@ const schema = z
     scheduleParams: scheduleSchema,
     /** Flow Service enables a dataflow when it is created; `false` disables it right after. */
     enabled: z.boolean({ error: "must be true or false" }).default(true),
+    /** After create (or an update that enables the flow), wait for the first run to end. */
+    waitForFirstRun: z
+      .union(
+        [
+          z.boolean(),
+          z
+            .object({
+              timeoutSeconds: z
+                .number({ error: "must be a number of seconds" })
+                .positive("must be more than 0 seconds")
+                .optional(),
+              maxFailedRecordsPercent: z
+                .number({ error: "must be a percentage" })
+                .min(0, "must be between 0 and 100")
+                .max(100, "must be between 0 and 100")
+                .optional(),
+            })
+            .strict(),
+        ],
+        { error: "must be true, false or { timeoutSeconds?, maxFailedRecordsPercent? }" },
+      )
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((inputs, ctx) => {
+    if (inputs.enabled === false && resolveFirstRunWait(inputs.waitForFirstRun) !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["waitForFirstRun"],
+        message:
+          "a disabled dataflow (enabled: false) has no run to wait for: remove waitForFirstRun, or enable the dataflow",
+      });
+    }
+  });
 
 /**
  * A `Mapping` names one version of a mapping set: `mappingId` and an integer `mappingVersion`
@@ -89,6 +124,53 @@ const fields: readonly FieldRule[] = [
   { path: "scheduleParams", change: "patch-members" },
   { path: "enabled", change: "action" },
 ];
+
+/** The last run's outputs (from `lastRunDetails` and `GET /runs/{id}`). */
+const LAST_RUN_OUTPUTS = [
+  "lastRunId",
+  "lastRunStatus",
+  "lastRunRecordsRead",
+  "lastRunRecordsWritten",
+  "lastRunRecordsFailed",
+] as const;
+
+/** The last run each flow object read in this process describes (outputsFrom is synchronous). */
+const lastRuns = new WeakMap<PlainObject, RunSummary>();
+/** The first runs waited for in this process, in case `lastRunDetails` does not show them yet. */
+const waitedRuns = new Map<string, RunSummary>();
+
+/** The flow's last finished run: `lastRunDetails`, read in full for its counts. */
+async function lastRunOf(client: AepClient, flow: PlainObject): Promise<RunSummary | undefined> {
+  const details = flow.lastRunDetails;
+  const id = isPlainObject(details) && typeof details.id === "string" ? details.id : undefined;
+  const run = id === undefined ? undefined : await client.getRun(id);
+  const known = run === undefined ? undefined : summarizeRun(run);
+  const waited = waitedRuns.get(String(flow.id));
+  return waited !== undefined && (known?.startedAt ?? -1) < (waited.startedAt ?? 0)
+    ? waited
+    : known;
+}
+
+function lastRunOutputs(run: RunSummary | undefined): PlainObject {
+  return {
+    lastRunId: run?.id,
+    lastRunStatus: run?.status,
+    lastRunRecordsRead: run?.recordsRead,
+    lastRunRecordsWritten: run?.recordsWritten,
+    lastRunRecordsFailed: run?.recordsFailed,
+  };
+}
+
+async function awaitFirstRun(
+  client: AepClient,
+  id: string,
+  news: DataflowInputs,
+  start: WaitStart,
+): Promise<void> {
+  const wait = resolveFirstRunWait(news.waitForFirstRun);
+  if (wait === undefined || !news.enabled) return;
+  waitedRuns.set(id, await waitForFirstRun(client, id, wait, start));
+}
 
 /**
  * Flow Service refuses to move a schedule's start once the original start has passed, so such a
@@ -142,14 +224,14 @@ function mappingVersionsLike(remote: unknown, declared: unknown): PlainObject {
   };
 }
 
-const definition = flowServiceDefinition<DataflowInputs>({
+const flowService = flowServiceDefinition<DataflowInputs>({
   key: "dataflow",
   typeName: "Dataflow",
   schema,
   fields,
   extraReplaces: (olds, news) => startTimeReplaces(olds, news, Date.now() / 1000),
   collection: "flows",
-  localOnly: ["enabled"],
+  localOnly: ["enabled", "waitForFirstRun"],
   inputKeys: [
     "name",
     "description",
@@ -165,10 +247,45 @@ const definition = flowServiceDefinition<DataflowInputs>({
     ...mappingVersionsLike(projected.transformations, previous?.transformations),
     enabled:
       remote.state === "enabled" ? true : remote.state === "disabled" ? false : previous?.enabled,
+    // Not in Flow Service: what the program declared stays.
+    waitForFirstRun: previous?.waitForFirstRun,
   }),
-  extraOutputs: (remote) => ({ runs: remote.runs, lastRunDetails: remote.lastRunDetails }),
+  extraOutputs: (remote) => ({
+    runs: remote.runs,
+    lastRunDetails: remote.lastRunDetails,
+    ...lastRunOutputs(lastRuns.get(remote)),
+  }),
   applyActions: applyEnabled,
 });
+
+/** The Flow Service object, plus the last run on every read and the first-run wait. */
+const remote = flowService.remote;
+const definition: ResourceDefinition<DataflowInputs> = {
+  ...flowService,
+  remote: {
+    ...remote,
+    async read(client, id) {
+      const flow = await remote.read(client, id);
+      if (flow !== undefined) {
+        const run = await lastRunOf(client, flow);
+        if (run !== undefined) lastRuns.set(flow, run);
+      }
+      return flow;
+    },
+    async afterCreate(client, id, inputs) {
+      await remote.afterCreate?.(client, id, inputs);
+      await awaitFirstRun(client, id, inputs, { event: "created" });
+    },
+    async update(client, id, olds, news, changed) {
+      // Only a wait needs the newest run before enabling: the first run after it is the one.
+      const waits =
+        olds.enabled === false && news.enabled && resolveFirstRunWait(news.waitForFirstRun);
+      const after = waits ? await newestRunStart(client, id) : undefined;
+      await remote.update(client, id, olds, news, changed);
+      if (waits) await awaitFirstRun(client, id, news, { event: "enabled", after });
+    },
+  },
+};
 
 /**
  * A Flow Service dataflow: source connections, target connections and a schedule.
@@ -195,13 +312,20 @@ export class Dataflow extends FlowServiceResource {
   declare readonly enabled: pulumi.Output<boolean>;
   /** The runs query of this flow, relative to the Flow Service root (`/runs?property=flowId==...`). */
   declare readonly runs: pulumi.Output<string>;
-  /** The latest run at the last read: `{ id, state, startedAtUTC, completedAtUTC }`. */
+  /** The latest finished run at the last read: `{ id, state, startedAtUTC, completedAtUTC }`. */
   declare readonly lastRunDetails: pulumi.Output<Record<string, unknown> | undefined>;
+  /** The last finished run (the first run, right after a `waitForFirstRun`); refreshed by `pulumi refresh`. */
+  declare readonly lastRunId: pulumi.Output<string | undefined>;
+  /** Its status as Flow Service spells it (`success`, `failed`...). */
+  declare readonly lastRunStatus: pulumi.Output<string | undefined>;
+  declare readonly lastRunRecordsRead: pulumi.Output<number | undefined>;
+  declare readonly lastRunRecordsWritten: pulumi.Output<number | undefined>;
+  declare readonly lastRunRecordsFailed: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: DataflowArgs, opts?: pulumi.CustomResourceOptions) {
     super(definition, name, args, opts, {
-      optionalInputs: ["transformations", "enabled"],
-      outputs: ["runs", "lastRunDetails"],
+      optionalInputs: ["transformations", "enabled", "waitForFirstRun"],
+      outputs: ["runs", "lastRunDetails", ...LAST_RUN_OUTPUTS],
     });
   }
 }

@@ -5,7 +5,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { configureClient, getClient } from "../client";
+import {
+  configureClient,
+  configuredScope,
+  getClient,
+  SettingsError,
+  type ClientScopeOverride,
+} from "../client";
+import type { ClientScope } from "../client/transport";
 import type { AepClient } from "../client/types";
 import { PROVIDER_KEY } from "./providerText";
 import { checkInputs } from "./validation";
@@ -93,6 +100,65 @@ export interface ResourceDefinition<In extends PlainObject> {
   deleteBeforeReplace?: boolean;
 }
 
+/**
+ * Where an object lives: every resource records the sandbox and org it was created in, and reads,
+ * updates and deletes it there, whatever the stack config says now. `check` adds the configured
+ * ones to the inputs (so the engine shows a move as `[diff: ~sandboxName]`), and `diff` replaces
+ * an object whose recorded location differs from them.
+ */
+export const LOCATION_OUTPUTS = ["sandboxName", "imsOrgId"] as const;
+
+/** The sandbox and org recorded in a resource's outputs; either is absent in older state. */
+function recordedLocation(props: PlainObject | undefined): ClientScopeOverride {
+  const text = (value: unknown) =>
+    typeof value === "string" && value.trim() !== "" ? value : undefined;
+  return { sandboxName: text(props?.sandboxName), orgId: text(props?.imsOrgId) };
+}
+
+/** Where the object of `props` lives: as recorded, and as configured for what state lacks. */
+function locationOf(props: PlainObject | undefined): ClientScope {
+  const { sandboxName, orgId } = recordedLocation(props);
+  if (sandboxName !== undefined && orgId !== undefined) return { sandboxName, orgId };
+  const configured = configuredScope();
+  return { sandboxName: sandboxName ?? configured.sandboxName, orgId: orgId ?? configured.orgId };
+}
+
+/** The location as inputs: what `check` adds, and `read` returns, next to the user's inputs. */
+function locationInputs(location: ClientScope): PlainObject {
+  return { sandboxName: location.sandboxName, imsOrgId: location.orgId };
+}
+
+/**
+ * The configured location, or nothing when the org is not set: then `check` adds nothing, and
+ * the first call fails with the SettingsError that names the setting.
+ */
+function configuredLocation(): PlainObject {
+  try {
+    return locationInputs(configuredScope());
+  } catch (error) {
+    if (error instanceof SettingsError) return {};
+    throw error;
+  }
+}
+
+/**
+ * The location members whose recorded value (`olds`) differs from the configured one (`news`,
+ * from `check`): the object lives elsewhere than the stack now points, so it is replaced (created
+ * where configured, then deleted where it was) rather than read, updated or dropped elsewhere.
+ */
+function movedLocation(olds: PlainObject, news: PlainObject): string[] {
+  const recorded = recordedLocation(olds);
+  const configured = recordedLocation(news);
+  return (["sandboxName", "orgId"] as const)
+    .filter(
+      (key) =>
+        recorded[key] !== undefined &&
+        configured[key] !== undefined &&
+        recorded[key] !== configured[key],
+    )
+    .map((key) => (key === "orgId" ? "imsOrgId" : key));
+}
+
 /** Thrown from `create` when the object exists but a later step failed: the engine keeps its id. */
 class ResourceInitializationError extends Error {
   override name = "ResourceInitializationError";
@@ -106,8 +172,15 @@ class ResourceInitializationError extends Error {
   }
 }
 
+/** The properties without the location members (which no resource has as an argument). */
+function withoutLocation(props: PlainObject): PlainObject {
+  const { sandboxName: _sandbox, imsOrgId: _org, ...rest } = props;
+  return rest;
+}
+
+/** The inputs the user declared: without the `__provider` text and the location. */
 function userInputs<In extends PlainObject>(props: PlainObject): In {
-  const { [PROVIDER_KEY]: _ignored, ...rest } = props;
+  const { [PROVIDER_KEY]: _provider, ...rest } = withoutLocation(props);
   return rest as In;
 }
 
@@ -133,8 +206,13 @@ export function implementResource<In extends PlainObject>(
       (inputs && definition.label?.(inputs)) ?? inputs?.name ?? "",
     )}"${id ? ` (${id})` : ""}`;
 
-  const outputs = (inputs: In, remoteObject: PlainObject): PlainObject =>
-    withoutUndefined({ ...inputs, ...remote.outputsFrom(remoteObject) });
+  const outputs = (inputs: In, remoteObject: PlainObject, location: ClientScope): PlainObject =>
+    withoutUndefined({
+      ...inputs,
+      ...remote.outputsFrom(remoteObject),
+      sandboxName: location.sandboxName,
+      imsOrgId: location.orgId,
+    });
 
   return {
     async configure(req) {
@@ -142,13 +220,17 @@ export function implementResource<In extends PlainObject>(
     },
 
     async check(olds, news) {
-      const checked = checkInputs(typeName, schema, news);
-      if (!definition.refineCheck || checked.failures?.length || !checked.inputs) return checked;
-      const parsed = schema.safeParse(userInputs<In>(checked.inputs));
-      // Inputs that are not all known yet (preview) are checked again once they are.
-      if (!parsed.success) return checked;
-      const failures = await definition.refineCheck(parsed.data, userInputs(olds), getClient);
-      return failures.length > 0 ? { failures } : checked;
+      const checked = checkInputs(typeName, schema, withoutLocation(news));
+      if (!checked.inputs || checked.failures?.length) return checked;
+      if (definition.refineCheck) {
+        // Inputs that are not all known yet (preview) are checked again once they are.
+        const parsed = schema.safeParse(userInputs<In>(checked.inputs));
+        if (parsed.success) {
+          const failures = await definition.refineCheck(parsed.data, userInputs(olds), getClient);
+          if (failures.length > 0) return { failures };
+        }
+      }
+      return { inputs: { ...checked.inputs, ...configuredLocation() } };
     },
 
     async diff(_id, olds, news) {
@@ -157,6 +239,7 @@ export function implementResource<In extends PlainObject>(
       const replaces = [
         ...changed.filter((rule) => rule.change === "replace").map((rule) => rule.path),
         ...(definition.extraReplaces?.(olds, proposed) ?? []),
+        ...movedLocation(olds, news),
       ];
       return {
         changes: changed.length > 0 || replaces.length > 0,
@@ -170,7 +253,9 @@ export function implementResource<In extends PlainObject>(
       const startedAt = Date.now();
       let client: AepClient;
       let id: string;
+      let location: ClientScope;
       try {
+        location = configuredScope();
         client = getClient();
         id = await remote.create(client, inputs);
       } catch (error) {
@@ -179,19 +264,22 @@ export function implementResource<In extends PlainObject>(
           : undefined;
         if (!adopted) throw withContext(describe("Creating", inputs), error);
         id = adopted;
+        location = configuredScope();
         client = getClient();
       }
       try {
         await remote.afterCreate?.(client, id, inputs);
         const created = await remote.read(client, id);
         if (!created) throw new Error(`it was not found right after it was created`);
-        return { id, outs: outputs(inputs, created) };
+        return { id, outs: outputs(inputs, created, location) };
       } catch (error) {
         const message = withContext(
           describe("Finishing the creation of", inputs, id),
           error,
         ).message;
-        throw new ResourceInitializationError(message, id, withoutUndefined({ ...inputs }), [
+        // The properties become the state's outputs: they keep `__provider`, without which the
+        // next update or delete could not load the provider.
+        throw new ResourceInitializationError(message, id, withoutUndefined({ ...props }), [
           message,
         ]);
       }
@@ -199,10 +287,12 @@ export function implementResource<In extends PlainObject>(
 
     async read(id, props) {
       let current: PlainObject | undefined;
+      let location: ClientScope;
       try {
-        current = await remote.read(getClient(), id, props);
+        location = locationOf(props);
+        current = await remote.read(getClient(location), id, props);
       } catch (error) {
-        throw withContext(describe("Reading", props, id), error);
+        throw withContext(describe("Reading", props, id), error, RECORDED_SETTINGS_HINT);
       }
       // A blank id tells the engine the object is gone, so it leaves the state.
       if (!current) return { id: "" };
@@ -215,7 +305,11 @@ export function implementResource<In extends PlainObject>(
       // diff compares like with like; a remote value the schema refuses is kept as it is.
       const normalized = schema.safeParse(projected);
       const inputs = normalized.success ? normalized.data : projected;
-      return { id, props: outputs(inputs, current), inputs: withoutUndefined({ ...inputs }) };
+      return {
+        id,
+        props: outputs(inputs, current, location),
+        inputs: withoutUndefined({ ...inputs, ...locationInputs(location) }),
+      };
     },
 
     async update(id, olds, news) {
@@ -224,7 +318,8 @@ export function implementResource<In extends PlainObject>(
         (rule) => rule.change !== "replace",
       );
       try {
-        const client = getClient();
+        const location = locationOf(olds);
+        const client = getClient(location);
         if (changed.length > 0) await remote.update(client, id, olds, proposed, changed);
         const current = await remote.read(client, id, olds);
         if (!current) {
@@ -233,7 +328,7 @@ export function implementResource<In extends PlainObject>(
               "the state, then `pulumi up` to create it again",
           );
         }
-        return { outs: outputs(proposed, current) };
+        return { outs: outputs(proposed, current, location) };
       } catch (error) {
         throw withContext(describe("Updating", proposed, id), error);
       }
@@ -241,9 +336,9 @@ export function implementResource<In extends PlainObject>(
 
     async delete(id, props) {
       try {
-        await remote.delete(getClient(), id);
+        await remote.delete(getClient(locationOf(props)), id);
       } catch (error) {
-        throw withContext(describe("Deleting", props, id), error);
+        throw withContext(describe("Deleting", props, id), error, RECORDED_SETTINGS_HINT);
       }
     },
   };
@@ -258,10 +353,26 @@ function isAmbiguousWrite(error: unknown): boolean {
   return e.status >= 500;
 }
 
-/** Prefixes an error's message with what was being done, keeping the original as the cause. */
-function withContext(context: string, error: unknown): Error {
+/**
+ * Why a credential that is right in the stack config can be refused while reading or deleting:
+ * without the program, the engine configures the provider with the stack config it recorded in
+ * the state at the last `pulumi up` (and that recorded config wins over `AEP_*` variables).
+ */
+const RECORDED_SETTINGS_HINT =
+  "Unless the program ran, `pulumi refresh`, `pulumi destroy` and `pulumi up --refresh` use the " +
+  "settings recorded in the state at the last `pulumi up`, not the current stack config: after " +
+  "changing a credential, run `pulumi up` first, or pass `--run-program` (`pulumi refresh " +
+  "--run-program`, `pulumi destroy --run-program`), which uses the current stack config.";
+
+/**
+ * Prefixes an error's message with what was being done, keeping the original as the cause;
+ * `authHint` is added when Adobe refused the credential (401, from IMS or the gateway).
+ */
+function withContext(context: string, error: unknown, authHint?: string): Error {
   const message = error instanceof Error ? error.message : String(error);
-  const wrapped = new Error(`${context} failed: ${message}`, { cause: error });
+  const refused = (error as { status?: unknown } | undefined)?.status === 401;
+  const hint = authHint && refused ? ` ${authHint}` : "";
+  const wrapped = new Error(`${context} failed: ${message}${hint}`, { cause: error });
   wrapped.name = error instanceof Error ? error.name : "Error";
   return wrapped;
 }

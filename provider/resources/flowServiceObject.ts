@@ -39,15 +39,11 @@ interface FlowServiceDefinition<In extends PlainObject> extends Omit<
   specPath: "connectionSpec.id" | "flowSpec.id";
 }
 
-/** The outputs Flow Service adds to every object it stores. */
-export const FLOW_SERVICE_OUTPUTS = [
-  "etag",
-  "state",
-  "createdAt",
-  "updatedAt",
-  "sandboxName",
-  "imsOrgId",
-] as const;
+/**
+ * The outputs Flow Service adds to every object it stores (its `sandboxName` and `imsOrgId` are
+ * the engine's location outputs, recorded from the request).
+ */
+export const FLOW_SERVICE_OUTPUTS = ["etag", "state", "createdAt", "updatedAt"] as const;
 
 /** The resource definition of a Flow Service object. */
 export function flowServiceDefinition<In extends PlainObject>(
@@ -131,9 +127,10 @@ function flowServiceObject<In extends PlainObject>(
 
   /**
    * A 412 means the object's etag moved since the last `pulumi up` or `refresh`. Re-read it:
-   * if it already holds the new values (a retried PATCH that had landed), we are done; if only the
-   * etag moved and every declared value is still as last known, patch again with the fresh etag;
-   * otherwise someone changed it outside Pulumi, and overwriting that blindly would lose it.
+   * if it already holds the new values (a retried PATCH that had landed), we are done; if every
+   * value the last known inputs declare is still as last known (only the etag moved, or a member
+   * the program does not declare changed), patch again with the fresh etag; otherwise someone
+   * changed a declared value outside Pulumi, and overwriting that blindly would lose it.
    */
   async function resolveStaleEtag(
     client: AepClient,
@@ -148,10 +145,12 @@ function flowServiceObject<In extends PlainObject>(
         `it was deleted outside Pulumi: run \`pulumi refresh\` to drop it from the state, then \`pulumi up\``,
       );
     }
-    const currentInputs = inputsFrom(current, olds);
     const patched = fields.filter((rule) => rule.change.startsWith("patch"));
-    if (changedFields(patched, currentInputs, news).length === 0) return;
-    const drifted = changedFields(fields, olds, currentInputs).map((rule) => rule.path);
+    // Read back in the shape of what is now declared (a member the update adds included)...
+    const applied = changedFields(patched, inputsFrom(current, { ...olds, ...news }), news);
+    if (applied.length === 0) return;
+    // ...and compared with what was declared before, which is all Pulumi owned until now.
+    const drifted = changedFields(fields, olds, inputsFrom(current, olds)).map((rule) => rule.path);
     if (drifted.length === 0) {
       await client.patch(collection, id, operations, String(current.etag));
       return;

@@ -17,8 +17,6 @@ export abstract class FlowServiceResource extends AepResource {
   declare readonly createdAt: pulumi.Output<number>;
   /** Epoch milliseconds. */
   declare readonly updatedAt: pulumi.Output<number>;
-  declare readonly sandboxName: pulumi.Output<string>;
-  declare readonly imsOrgId: pulumi.Output<string>;
 
   /** `slots.outputs` are this type's outputs beyond the common ones. */
   protected constructor(

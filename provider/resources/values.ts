@@ -81,7 +81,10 @@ function projectLike(remote: unknown, declared: unknown): unknown {
 
 /**
  * The inputs a remote object corresponds to: each top-level input read back from `remote`, in
- * the shape of the last known value when there is one (see `projectLike`).
+ * the shape of the last known value (see `projectLike`). With last known inputs, only the inputs
+ * they declare are read: a member the program leaves out (a description added in the UI) belongs
+ * to whoever set it, so it is neither drift nor something the next `up` removes. Without them
+ * (nothing is known of the object yet), every input is read.
  */
 export function projectInputs(
   remote: PlainObject,
@@ -91,19 +94,8 @@ export function projectInputs(
   const projected: PlainObject = {};
   for (const key of inputKeys) {
     const declared = previous?.[key];
-    const value = remote[key];
-    if (declared !== undefined) projected[key] = projectLike(value, declared);
-    // Flow Service and Catalog answer `[]`, `{}` or null for optional inputs nobody set: no drift.
-    else if (!(previous && isEmpty(value))) projected[key] = value;
+    if (declared !== undefined) projected[key] = projectLike(remote[key], declared);
+    else if (!previous) projected[key] = remote[key];
   }
   return projected;
-}
-
-function isEmpty(value: unknown): boolean {
-  return (
-    value === null ||
-    value === undefined ||
-    (Array.isArray(value) && value.length === 0) ||
-    (isPlainObject(value) && Object.keys(value).length === 0)
-  );
 }

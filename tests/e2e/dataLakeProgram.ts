@@ -7,7 +7,12 @@
  * knows, and keep exercising `DataLakePipeline` as users of it have it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { connectionSpecIds, DataLakePipeline, flowSpecIds } from "pulumi-aep-flow";
+import {
+  connectionSpecIds,
+  DataLakePipeline,
+  flowSpecIds,
+  type DataflowArgs,
+} from "pulumi-aep-flow";
 
 /** 2027-01-01T00:00:00Z: the default first run. Keep it fixed: moving a started schedule replaces the dataflow. */
 export const DEFAULT_START_TIME = 1798761600;
@@ -29,6 +34,8 @@ export interface MailchimpPipelineArgs {
   intervalMinutes?: pulumi.Input<number>;
   /** `false` keeps the dataflow declared but disabled. Default: true. */
   enabled?: pulumi.Input<boolean>;
+  /** Make `up` wait for the dataflow's first run (see the README's `waitForFirstRun`). Default: no wait. */
+  waitForFirstRun?: DataflowArgs["waitForFirstRun"];
   /** Overrides of the display names (each defaults to `<namePrefix> ...`). */
   names?: Partial<Record<"dataset" | "account" | "source" | "target" | "dataflow", string>>;
 }
@@ -87,6 +94,7 @@ export function mailchimpPipeline(
           interval: args.intervalMinutes ?? 15,
         },
         enabled: args.enabled ?? true,
+        ...(args.waitForFirstRun !== undefined ? { waitForFirstRun: args.waitForFirstRun } : {}),
       },
     },
     opts,

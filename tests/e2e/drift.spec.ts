@@ -5,13 +5,10 @@
 import assert from "node:assert/strict";
 import { BaseConnection, connectionSpecIds } from "../../provider";
 import {
-  CLIENT_ID,
-  CLIENT_SECRET,
+  apiHeaders,
   describeRequest,
   E2E,
-  ORG_ID,
   PipelineStack,
-  SANDBOX,
   stateResource,
   stateResources,
   TYPES,
@@ -132,33 +129,15 @@ describe("e2e: drift, refresh and import", function () {
   });
 });
 
-/** Creates an object the way a script or the UI would: a token from IMS, then a Flow Service POST. */
+/** Creates an object the way a script or the UI would: a Flow Service POST. */
 async function createThroughApi(
   baseUrl: string,
   collection: "connections",
   body: Record<string, unknown>,
 ): Promise<string> {
-  const tokenResponse = await fetch(`${baseUrl}/ims/token/v3`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      scope: "openid,AdobeID,read_organizations",
-    }),
-  });
-  assert.equal(tokenResponse.status, 200, await tokenResponse.clone().text());
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
   const response = await fetch(`${baseUrl}/data/foundation/flowservice/${collection}`, {
     method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      "x-api-key": CLIENT_ID,
-      "x-gw-ims-org-id": ORG_ID,
-      "x-sandbox-name": SANDBOX,
-      "content-type": "application/json",
-    },
+    headers: { ...(await apiHeaders(baseUrl)), "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   assert.equal(response.status, 201, await response.clone().text());

@@ -23,7 +23,10 @@ import {
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import * as pulumi from "@pulumi/pulumi";
+import { createAepClient, resolveSettings } from "../../provider/client";
 import { startEmulator } from "../../provider/emulator";
+import { plainTextCredentials } from "../../provider/resources/aepResource";
 import { Api } from "../emulator/helpers";
 import type { Collection, EmulatorHandle, RequestLogEntry } from "../../provider/emulator/types";
 import { mailchimpPipeline, pipelineIds, type MailchimpPipelineArgs } from "./dataLakeProgram";
@@ -42,8 +45,13 @@ export const MAILCHIMP_PASSWORD = "mc-api-key-0d5e1b8a-us21";
 export const ROTATED_PASSWORD = "mc-api-key-rotated-4c2f77e9-us21";
 export const ORG_ID = "E2E0000000000000000000@AdobeOrg";
 export const SANDBOX = "prod";
-/** Placeholder until {@link E2E.schemaId} gives the `$id` of the suite's schema in the emulator. */
+/**
+ * The `schemaId` argument that stands for "the program's own schema": the program finds or
+ * creates it in the configured sandbox when it runs (see {@link pipelineProgram}).
+ */
 export const SCHEMA_ID = "https://ns.adobe.com/e2etenant/schemas/4f6c1a2b3d";
+/** The title of that schema. */
+const PROGRAM_SCHEMA_TITLE = "e2e Mailchimp email activity";
 
 /** The collections a pipeline creates objects in. */
 export const PIPELINE_COLLECTIONS: readonly Collection[] = [
@@ -89,9 +97,43 @@ export function baseArgs(overrides: Partial<MailchimpPipelineArgs> = {}): Mailch
   };
 }
 
-/** An inline program that runs the DataLakePipeline program with whatever `args()` returns at run time. */
+/**
+ * An inline program that runs the DataLakePipeline program with whatever `args()` returns at run
+ * time. With the placeholder {@link SCHEMA_ID}, the dataset's schema is the one the program finds
+ * or creates in the configured org and sandbox first (Catalog refuses a dataset whose schema is
+ * not there), so a stack moved to another sandbox or emulator finds one there too.
+ */
 export function pipelineProgram(args: () => MailchimpPipelineArgs): PulumiFn {
-  return async () => pipelineIds(mailchimpPipeline(PIPELINE.name, args()));
+  return async () => {
+    const declared = args();
+    const schemaId = declared.schemaId === SCHEMA_ID ? await programSchemaId() : declared.schemaId;
+    return pipelineIds(mailchimpPipeline(PIPELINE.name, { ...declared, schemaId }));
+  };
+}
+
+/**
+ * The program's schema, through the package's client with the stack's own `aep:*` config. With a
+ * credential in plain-text config the resources refuse before any call, and so does this.
+ */
+async function programSchemaId(): Promise<string> {
+  // `isConfigSecret` is in @pulumi/pulumi's runtime, not in its typings.
+  const runtime = pulumi.runtime as typeof pulumi.runtime & {
+    isConfigSecret: (key: string) => boolean;
+  };
+  if (plainTextCredentials(runtime.allConfig(), runtime.isConfigSecret).length > 0) {
+    return SCHEMA_ID;
+  }
+  const client = createAepClient(
+    resolveSettings({ get: (key) => pulumi.runtime.getConfig(key) }, {}),
+  );
+  const [found] = await client.listSchemas({ property: [`title==${PROGRAM_SCHEMA_TITLE}`] });
+  if (found) return found.$id;
+  const created = await client.createSchema({
+    title: PROGRAM_SCHEMA_TITLE,
+    type: "object",
+    allOf: [{ $ref: "https://ns.adobe.com/xdm/context/experienceevent" }],
+  });
+  return created.$id;
 }
 
 /** A resource of an exported deployment. */
@@ -352,6 +394,36 @@ export function copyCheckout(destination: string): string {
   return destination;
 }
 
+/**
+ * The headers a script or the UI would send to the emulator's Flow Service and Catalog (a token
+ * from its IMS first), for requests the provider does not make: setting up or inspecting a test.
+ */
+export async function apiHeaders(
+  baseUrl: string,
+  sandboxName: string = SANDBOX,
+): Promise<Record<string, string>> {
+  const tokenResponse = await fetch(`${baseUrl}/ims/token/v3`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      scope: "openid,AdobeID,read_organizations",
+    }),
+  });
+  if (tokenResponse.status !== 200) {
+    throw new Error(`the emulator refused a token: ${await tokenResponse.text()}`);
+  }
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  return {
+    authorization: `Bearer ${token}`,
+    "x-api-key": CLIENT_ID,
+    "x-gw-ims-org-id": ORG_ID,
+    "x-sandbox-name": sandboxName,
+  };
+}
+
 /** Finds a Pulumi CLI: AEP_PULUMI_BIN (set by scripts/toolchain.sh) or `pulumi` on PATH. */
 async function pulumiCli(root: string): Promise<PulumiCommand> {
   const bin = process.env.AEP_PULUMI_BIN;
@@ -405,7 +477,7 @@ export class PipelineStack {
     options: StackOptions = {},
   ): Promise<PipelineStack> {
     let self: PipelineStack | undefined = undefined;
-    const initial = baseArgs({ schemaId: await e2e.schemaId(), ...overrides });
+    const initial = baseArgs(overrides);
     const stack = await e2e.newStack(
       pipelineProgram(() => self?.args ?? initial),
       options,

@@ -180,7 +180,7 @@ describe("e2e: state contents, portability and validation", function () {
     );
 
     // An out-of-band edit makes refresh really read through the provider code.
-    e2e.emulator.editOutOfBand("flows", String(flow.id), { description: "edited elsewhere" });
+    e2e.emulator.editOutOfBand("flows", String(flow.id), { name: "edited elsewhere" });
     e2e.emulator.clearRequests();
     const refresh = await moved.refresh({ color: "never" });
     assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 6 });
@@ -188,10 +188,7 @@ describe("e2e: state contents, portability and validation", function () {
       e2e.emulator.requests().some((r) => r.method === "GET"),
       "refresh read the objects",
     );
-    assert.equal(
-      (await stateResource(moved, TYPES.dataflow)).outputs?.description,
-      "edited elsewhere",
-    );
+    assert.equal((await stateResource(moved, TYPES.dataflow)).outputs?.name, "edited elsewhere");
 
     const destroy = await moved.destroy({ color: "never" });
     assert.deepEqual(destroy.summary.resourceChanges, { delete: 7 });
@@ -270,7 +267,7 @@ describe("e2e: state contents, portability and validation", function () {
     assert.deepEqual(e2e.apiWrites().map(describeRequest), []);
 
     // Refresh reads every object through the texts in the state.
-    e2e.emulator.editOutOfBand("flows", String(flow.id), { description: "edited elsewhere" });
+    e2e.emulator.editOutOfBand("flows", String(flow.id), { name: "edited elsewhere" });
     e2e.emulator.clearRequests();
     const refresh = await pipeline.refresh();
     assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 6 });
@@ -281,14 +278,14 @@ describe("e2e: state contents, portability and validation", function () {
     );
     assert.deepEqual(await texts(pipeline.stack), all("earlier / earlier"));
 
-    // An update restores the declared description and moves the schedule; the untouched resources
+    // An update restores the declared name and moves the schedule; the untouched resources
     // keep the earlier texts in their outputs (the engine's "same" step keeps the old outputs).
     e2e.emulator.clearRequests();
     pipeline.set({ intervalMinutes: 30 });
     const up = await pipeline.up();
     assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 6 });
     assert.deepEqual(e2e.apiWrites().map(describeRequest), [`PATCH /flows/${String(flow.id)}`]);
-    assert.equal(e2e.only("flows").description, undefined);
+    assert.equal(e2e.only("flows").name, "e2e Mailchimp campaign to data lake");
     assert.equal((e2e.only("flows").scheduleParams as { interval: unknown }).interval, "30");
     assert.deepEqual(
       await texts(pipeline.stack),

@@ -5,7 +5,7 @@ import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Api, basicAuthConnection, call, issueToken } from "./helpers";
+import { Api, basicAuthConnection, call, issueToken, runNode } from "./helpers";
 
 const CLI = resolve(__dirname, "../../provider/emulator/cli.js");
 
@@ -48,17 +48,7 @@ async function startCli(args: string[]): Promise<RunningCli> {
 }
 
 /** Runs the CLI to completion (for --help and bad options). */
-async function runCli(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, "exit")) as [number | null];
-  return { code, stdout, stderr };
-}
+const runCli = (args: string[]) => runNode(CLI, args);
 
 describe("emulator CLI", () => {
   let workDir: string;

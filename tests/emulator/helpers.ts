@@ -5,6 +5,8 @@
  * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import type { EmulatorHandle } from "../../provider/emulator";
 import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 
@@ -408,3 +410,28 @@ export function startOfMinute(emulator: EmulatorHandle): number {
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+
+/** What a process printed, and how it ended. */
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node <script> <args>` to its end (the test's own Node, so tsx carries over). */
+export async function runNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessResult> {
+  const child = spawn(process.execPath, [script, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  return { code, stdout, stderr };
+}

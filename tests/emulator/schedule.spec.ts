@@ -297,7 +297,8 @@ describe("emulator schedules and runs", () => {
     });
 
     it("lists runs newest first with paging, filters on metrics, and GET by id", async () => {
-      await advance(DAY + HOUR);
+      // Five slots (+0 to +60 minutes), all finished five minutes after the last began.
+      await advance(DAY + HOUR + 5 * MINUTE);
       const page = await api.get(`/runs?property=flowId==${pipeline.flowId}&limit=2`);
       assert.equal(page.body.items.length, 2);
       const [newer, older] = page.body.items;
@@ -336,11 +337,17 @@ describe("emulator schedules and runs", () => {
       const runs = await runsOf(id);
       assert.equal(runs.length, 1);
       assert.equal(runs[0].flowId, id);
+      assert.equal(runs[0].metrics.statusSummary.status, "inProgress");
+      // No lastRunDetails until the run has finished.
+      assert.equal("lastRunDetails" in (await api.object("flows", id)), false);
+      await advance(5 * MINUTE);
+      const [finished] = await runsOf(id);
+      assert.equal(finished.id, runs[0].id);
       assert.deepEqual((await api.object("flows", id)).lastRunDetails, {
-        id: runs[0].id,
+        id: finished.id,
         state: "success",
-        startedAtUTC: runs[0].metrics.durationSummary.startedAtUTC,
-        completedAtUTC: runs[0].metrics.durationSummary.completedAtUTC,
+        startedAtUTC: finished.metrics.durationSummary.startedAtUTC,
+        completedAtUTC: finished.metrics.durationSummary.completedAtUTC,
       });
     });
 

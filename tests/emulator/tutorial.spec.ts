@@ -133,35 +133,51 @@ describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
   });
 
   it("7. produces a run per 15-minute slot as the clock advances, newest first", async () => {
-    emulator.advanceClock(HOUR);
+    const created = Number((await api.object("flows", ids.flow as string)).createdAt);
+    // To one second after the +60 minute slot.
+    emulator.advanceClock(startSeconds * 1000 + HOUR + 1000 - emulator.now());
     const reply = await api.get(`/runs?property=flowId==${ids.flow}`);
     assert.equal(reply.status, 200);
     const runs = reply.body.items;
-    // Slots at +0, +15, +30, +45 and +60 minutes.
+    // Slots at +0 (the start had passed: it runs when the flow is created), +15, +30, +45, +60.
     assert.equal(runs.length, 5);
     const starts = runs.map(
       (run: { metrics: { durationSummary: { startedAtUTC: number } } }) =>
         run.metrics.durationSummary.startedAtUTC,
     );
+    assert.deepEqual(starts, [
+      ...[60, 45, 30, 15].map((minutes) => startSeconds * 1000 + minutes * 60_000),
+      created,
+    ]);
+    // The +60 run has just begun: copying, no end, no counts yet.
+    const [running, finished] = runs;
+    assert.equal(running.metrics.statusSummary.status, "inProgress");
+    assert.deepEqual(running.metrics.durationSummary, { startedAtUTC: starts[0] });
     assert.deepEqual(
-      starts,
-      [60, 45, 30, 15, 0].map((minutes) => startSeconds * 1000 + minutes * 60_000),
+      running.activities.map((activity: Record<string, unknown>) => [
+        activity.name,
+        activity.statusSummary,
+      ]),
+      [["Copy Activity", { status: "inProgress" }]],
     );
-    const newest = runs[0];
-    assert.equal(newest.flowId, ids.flow);
-    assert.deepEqual(newest.flowSpec, { id: flowSpecIds.restStorageToAep, version: "1.0" });
-    assert.match(newest.etag, ETAG_PATTERN);
-    assert.equal(newest.metrics.statusSummary.status, "success");
-    assert.deepEqual(newest.metrics.statusSummary.errors, []);
-    assert.deepEqual(newest.activities, []);
+    assert.equal(finished.flowId, ids.flow);
+    assert.deepEqual(finished.flowSpec, { id: flowSpecIds.restStorageToAep, version: "1.0" });
+    assert.match(finished.etag, ETAG_PATTERN);
+    assert.equal(finished.metrics.statusSummary.status, "success");
+    assert.deepEqual(finished.metrics.statusSummary.errors, []);
+    assert.deepEqual(
+      finished.activities.map((activity: Record<string, unknown>) => activity.name),
+      ["Copy Activity", "Promotion Activity"],
+    );
+    // lastRunDetails is the newest finished run, not the one still going.
     const flow = await api.object("flows", ids.flow as string);
     assert.deepEqual(flow.lastRunDetails, {
-      id: newest.id,
+      id: finished.id,
       state: "success",
-      startedAtUTC: newest.metrics.durationSummary.startedAtUTC,
-      completedAtUTC: newest.metrics.durationSummary.completedAtUTC,
+      startedAtUTC: finished.metrics.durationSummary.startedAtUTC,
+      completedAtUTC: finished.metrics.durationSummary.completedAtUTC,
     });
-    assert.deepEqual((await api.get(`/runs/${newest.id}`)).body, { items: [newest] });
+    assert.deepEqual((await api.get(`/runs/${finished.id}`)).body, { items: [finished] });
   });
 
   it("8. changes the schedule with If-Match", async () => {

@@ -39,7 +39,11 @@ describe("spec lookups", () => {
     emulator = await startEmulator({ port: 0 });
   });
   beforeEach(() => emulator.clearRequests());
-  after(() => emulator.close());
+  after(async () => {
+    // The program config is process-wide: leave none behind for the next suite.
+    pulumi.runtime.setAllConfig({});
+    await emulator.close();
+  });
 
   it("finds a connection spec by name with one listing, and by id with one GET", async () => {
     const byName = await lookupConnectionSpec(client(), { name: "mailchimp-campaign" });
@@ -95,13 +99,16 @@ describe("spec lookups", () => {
       "stack",
       true, // preview
     );
-    pulumi.runtime.setAllConfig({
-      "aep:platformUrl": emulator.url,
-      "aep:imsUrl": emulator.url,
-      "aep:clientId": "program",
-      "aep:clientSecret": "program-secret",
-      "aep:orgId": ORG,
-    });
+    pulumi.runtime.setAllConfig(
+      {
+        "aep:platformUrl": emulator.url,
+        "aep:imsUrl": emulator.url,
+        "aep:clientId": "program",
+        "aep:clientSecret": "program-secret",
+        "aep:orgId": ORG,
+      },
+      ["aep:clientSecret"],
+    );
     const spec = getConnectionSpec({ name: "mailchimp-members" });
     const flowSpec = getFlowSpec({
       sourceSpecId: connectionSpecIds.mailchimpCampaign,

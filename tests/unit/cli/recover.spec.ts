@@ -174,14 +174,19 @@ describe("aep-flow recover (command line)", () => {
       env: {},
       pulumiCommand: "pulumi",
       secrets: [],
+      pollIntervalMs: 1,
+      sleep: async () => undefined,
     }).commands.map((c) => c.name());
-    assert.deepEqual(names, ["recover"]);
+    assert.deepEqual(names, ["flows", "runs", "explore", "specs", "recover", "emulator"]);
     for (const name of names) {
       out = [];
       assert.equal(await cli(name, "--help"), 0);
       const help = out.join("\n");
       assert.match(help, new RegExp(`^Usage: aep-flow ${name} \\[options\\]`));
-      for (const option of ["--stack <name>", "--cwd <dir>", "--json"])
+      // The emulator reads no stack; every other command reads Adobe with the stack's settings.
+      const options =
+        name === "emulator" ? ["--json"] : ["--stack <name>", "--cwd <dir>", "--json"];
+      for (const option of options)
         assert.ok(help.includes(option), `${name} --help lists ${option}`);
     }
     assert.deepEqual(err, []);

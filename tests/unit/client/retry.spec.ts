@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { FlowServiceError } from "../../../provider/client";
 import {
   backoffDelay,
@@ -469,6 +470,10 @@ describe("client: retries", () => {
       assert.equal(error.code, "ETIMEDOUT");
       assert.equal(error.retryable, true);
       assert.deepEqual(retries, []);
+      // Under load the server may log the request after the client gave up on it: wait for it,
+      // then a little longer, so that a retry (the defect) would be seen too.
+      for (let waited = 0; seen.length === 0 && waited < 2000; waited += 10) await sleep(10);
+      await sleep(100);
       assert.deepEqual(seen, [`POST ${FLOW}/connections`]);
     });
   });

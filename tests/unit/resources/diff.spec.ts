@@ -7,6 +7,7 @@ import {
   source as sourceConnection,
   target as targetConnection,
 } from "../../../provider/runtime";
+import { configureClient, resetClientForTests } from "../../../provider/client";
 import { patchOperations } from "../../../provider/resources/flowServiceObject";
 import { PACKAGE_VERSION } from "../../../provider/resources/packageCopy";
 import { projectInputs } from "../../../provider/resources/values";
@@ -303,6 +304,77 @@ describe("patchOperations of an array patched by element", () => {
   });
 });
 
+describe("diff when the configured sandbox or org moved", () => {
+  const ORG = "0123456789ABCDEF01234567@AdobeOrg";
+  const OTHER_ORG = "FEDCBA9876543210FEDCBA98@AdobeOrg";
+  const recorded = (location: object) => ({ ...asOutputs(datasetInputs()), ...location });
+  /** What `check` returns: the configured location next to the declared inputs. */
+  const configured = (location: object) => ({ ...datasetInputs(), __provider: "t", ...location });
+
+  it("replaces an object recorded in another sandbox, naming sandboxName", async () => {
+    assert.deepEqual(
+      await dataset.diff(
+        "id",
+        recorded({ sandboxName: "prod", imsOrgId: ORG }),
+        configured({ sandboxName: "dev", imsOrgId: ORG }),
+      ),
+      { changes: true, replaces: ["sandboxName"], deleteBeforeReplace: false },
+    );
+  });
+
+  it("replaces an object recorded in another org, naming imsOrgId", async () => {
+    assert.deepEqual(
+      await dataset.diff(
+        "id",
+        recorded({ sandboxName: "dev", imsOrgId: OTHER_ORG }),
+        configured({ sandboxName: "dev", imsOrgId: ORG }),
+      ),
+      { changes: true, replaces: ["imsOrgId"], deleteBeforeReplace: false },
+    );
+  });
+
+  it("reports no change where they agree, or where either side has no location", async () => {
+    const unchanged = { changes: false, replaces: [], deleteBeforeReplace: false };
+    const here = { sandboxName: "dev", imsOrgId: ORG };
+    assert.deepEqual(await dataset.diff("id", recorded(here), configured(here)), unchanged);
+    assert.deepEqual(await dataset.diff("id", recorded({}), configured(here)), unchanged);
+    assert.deepEqual(await dataset.diff("id", recorded(here), configured({})), unchanged);
+  });
+});
+
+describe("check adds the configured location to the inputs", () => {
+  const ORG = "0123456789ABCDEF01234567@AdobeOrg";
+  afterEach(() => {
+    resetClientForTests();
+  });
+
+  it("adds sandboxName and imsOrgId, and leaves them out while the org is not set", async () => {
+    resetClientForTests();
+    configureClient(
+      new Map([
+        ["aep:orgId", ORG],
+        ["aep:sandboxName", "dev"],
+      ]),
+    );
+    const news = { ...datasetInputs(), __provider: "t" };
+    assert.deepEqual(await dataset.check({}, news), {
+      inputs: { ...news, sandboxName: "dev", imsOrgId: ORG },
+    });
+    // A location left in the proposed inputs (old state) is not an argument the schema refuses.
+    assert.deepEqual(await dataset.check({}, { ...news, sandboxName: "prod" }), {
+      inputs: { ...news, sandboxName: "dev", imsOrgId: ORG },
+    });
+    const saved = process.env.AEP_ORG_ID;
+    delete process.env.AEP_ORG_ID;
+    try {
+      configureClient(new Map());
+      assert.deepEqual(await dataset.check({}, news), { inputs: news });
+    } finally {
+      if (saved !== undefined) process.env.AEP_ORG_ID = saved;
+    }
+  });
+});
+
 describe("projectInputs", () => {
   it("reads empty optional values Adobe adds as unset, when the user never set them", () => {
     const remote = { name: "n", tags: {}, transformations: [], description: null };
@@ -314,12 +386,9 @@ describe("projectInputs", () => {
     );
   });
 
-  it("keeps non-empty values set outside Pulumi, and everything when importing", () => {
+  it("leaves out inputs the last known inputs do not declare, and keeps everything when importing", () => {
     const remote = { name: "n", tags: { a: ["b"] }, transformations: [] };
-    assert.deepEqual(projectInputs(remote, { name: "old" }, ["name", "tags"]), {
-      name: "n",
-      tags: { a: ["b"] },
-    });
+    assert.deepEqual(projectInputs(remote, { name: "old" }, ["name", "tags"]), { name: "n" });
     assert.deepEqual(projectInputs(remote, undefined, ["name", "transformations"]), {
       name: "n",
       transformations: [],

@@ -16,10 +16,23 @@ import {
   sourceConnectionInputs,
   targetConnectionInputs,
 } from "../../fixtures/inputs";
-import { configureWithToken, ETAG, NEW_ETAG, ORG, platform, SETTINGS } from "./httpHelpers";
+import {
+  ADOBE_HEADERS,
+  configureWithToken,
+  ETAG,
+  IMS,
+  NEW_ETAG,
+  ORG,
+  PLATFORM,
+  platform,
+  SETTINGS,
+} from "./httpHelpers";
 
 const FLOW = "/data/foundation/flowservice";
 const ID = "9601747c-6874-4c02-bb00-5732a8c43086";
+
+/** Where the objects live: recorded in the outputs, and returned by read with the inputs. */
+const LOCATION = { sandboxName: "dev", imsOrgId: ORG };
 
 /** What Flow Service adds to every object it returns. */
 const system = (etag = ETAG) => ({
@@ -191,7 +204,7 @@ describe("provider methods over HTTP", () => {
       assert.deepEqual(result, {
         id: ID,
         props: { ...expectedInputs, ...serviceOutputs(NEW_ETAG) },
-        inputs: expectedInputs,
+        inputs: { ...expectedInputs, ...LOCATION },
       });
       api.done();
     });
@@ -268,6 +281,66 @@ describe("provider methods over HTTP", () => {
       });
       api.done();
     });
+
+    it("update re-PATCHes once when only a member the program does not declare changed (412)", async () => {
+      // The program declares no description; someone added one in the UI, which moved the etag.
+      const inputs = sourceConnectionInputs();
+      const olds = { ...inputs, ...serviceOutputs() };
+      const news = { ...inputs, name: "Renamed" };
+      const operations = [{ op: "replace", path: "/name", value: "Renamed" }];
+      const edited = { ...system(NEW_ETAG), ...inputs, description: "Added in the UI" };
+      const api = platform()
+        .patch(`${FLOW}/sourceConnections/${ID}`, operations)
+        .matchHeader("if-match", ETAG)
+        .reply(412, { errorMessage: "Supplied version does not match", errorDetails: "" })
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, { items: [edited] })
+        .patch(`${FLOW}/sourceConnections/${ID}`, operations)
+        .matchHeader("if-match", NEW_ETAG)
+        .reply(200, { id: ID, etag: '"third"' })
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, { items: [{ ...edited, ...system('"third"'), name: "Renamed" }] });
+      const result = await sourceConnection.update(ID, olds, news);
+      assert.deepEqual(result, { outs: { ...news, ...serviceOutputs('"third"') } });
+      api.done();
+    });
+
+    it("read leaves out a member the program does not declare, so no later up removes it", async () => {
+      const inputs = sourceConnectionInputs();
+      const api = platform()
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, {
+          items: [{ ...system(NEW_ETAG), ...inputs, description: "Added in the UI" }],
+        });
+      const result = await sourceConnection.read(ID, {
+        ...inputs,
+        ...serviceOutputs(),
+        __provider: "text",
+      });
+      assert.deepEqual(result, {
+        id: ID,
+        props: { ...inputs, ...serviceOutputs(NEW_ETAG) },
+        inputs: { ...inputs, ...LOCATION },
+      });
+      api.done();
+    });
+
+    it("read of an object with no previous inputs takes in every input member", async () => {
+      const inputs = sourceConnectionInputs();
+      const api = platform()
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, {
+          items: [{ ...system(), ...inputs, description: "Added in the UI" }],
+        });
+      const result = await sourceConnection.read(ID, {});
+      const expected = { ...inputs, description: "Added in the UI" };
+      assert.deepEqual(result, {
+        id: ID,
+        props: { ...expected, ...serviceOutputs() },
+        inputs: { ...expected, ...LOCATION },
+      });
+      api.done();
+    });
   });
 
   describe("TargetConnection", () => {
@@ -293,7 +366,7 @@ describe("provider methods over HTTP", () => {
       const created = await targetConnection.create(inputs);
       assert.equal(created.id, ID);
       const read = await targetConnection.read(ID, created.outs);
-      assert.deepEqual(read.inputs, inputs);
+      assert.deepEqual(read.inputs, { ...inputs, ...LOCATION });
       api.done();
     });
   });
@@ -426,7 +499,15 @@ describe("provider methods over HTTP", () => {
         .reply(200, { [datasetId]: { ...record, name: "Renamed", version: "1.0.1" } })
         .delete(`/data/foundation/catalog/dataSets/${datasetId}`)
         .reply(200, [`@/dataSets/${datasetId}`]);
-      const outputs = { version: "1.0.0", created: 1, updated: 1, imsOrg: ORG };
+      // Catalog answers no sandbox: the one the requests named is recorded.
+      const outputs = {
+        version: "1.0.0",
+        created: 1,
+        updated: 1,
+        imsOrg: ORG,
+        sandboxName: "dev",
+        imsOrgId: ORG,
+      };
       const created = await dataset.create(inputs);
       assert.deepEqual(created, { id: datasetId, outs: { ...inputs, ...outputs } });
       const updated = await dataset.update(datasetId, created.outs, { ...inputs, name: "Renamed" });
@@ -435,6 +516,107 @@ describe("provider methods over HTTP", () => {
       });
       await dataset.delete(datasetId, updated.outs);
       api.done();
+    });
+  });
+
+  describe("an object recorded in another sandbox than the configured one", () => {
+    const elsewhere = { ...ADOBE_HEADERS, "x-sandbox-name": "prod" };
+    const recordedIn = (sandboxName: string) => ({
+      ...sourceConnectionInputs(),
+      ...serviceOutputs(),
+      sandboxName,
+    });
+
+    it("read, update and delete go to the sandbox recorded in the state", async () => {
+      const inputs = sourceConnectionInputs();
+      const remote = { ...system(), ...inputs, sandboxName: "prod" };
+      const api = nock(PLATFORM, { reqheaders: elsewhere })
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, { items: [remote] })
+        .patch(`${FLOW}/sourceConnections/${ID}`, [
+          { op: "replace", path: "/name", value: "Renamed" },
+        ])
+        .reply(200, { id: ID, etag: NEW_ETAG })
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .reply(200, { items: [{ ...remote, ...system(NEW_ETAG), name: "Renamed" }] })
+        .delete(`${FLOW}/sourceConnections/${ID}`)
+        .reply(204);
+      const read = await sourceConnection.read(ID, recordedIn("prod"));
+      assert.equal(read.props?.sandboxName, "prod");
+      const updated = await sourceConnection.update(ID, recordedIn("prod"), {
+        ...inputs,
+        name: "Renamed",
+      });
+      assert.equal(updated.outs?.sandboxName, "prod");
+      await sourceConnection.delete(ID, recordedIn("prod"));
+      api.done();
+    });
+
+    it("a Dataset without a recorded sandbox (older state) is read in the configured one", async () => {
+      const datasetId = "5c8c3c555033b814b69f947f";
+      const api = platform()
+        .get(`/data/foundation/catalog/dataSets/${datasetId}`)
+        .reply(200, { [datasetId]: { ...datasetInputs(), version: "1.0.0", imsOrg: ORG } });
+      const read = await dataset.read(datasetId, { ...datasetInputs(), version: "1.0.0" });
+      assert.equal(read.props?.sandboxName, "dev");
+      assert.equal(read.props?.imsOrgId, ORG);
+      api.done();
+    });
+  });
+
+  describe("a refused credential while reading or deleting", () => {
+    const hint =
+      " Unless the program ran, `pulumi refresh`, `pulumi destroy` and `pulumi up --refresh` use " +
+      "the settings recorded in the state at the last `pulumi up`, not the current stack config: " +
+      "after changing a credential, run `pulumi up` first, or pass `--run-program` (`pulumi " +
+      "refresh --run-program`, `pulumi destroy --run-program`), which uses the current stack config.";
+    const refusedByIms = () => {
+      nock.cleanAll();
+      nock(IMS)
+        .post("/ims/token/v3")
+        .reply(401, { error: "invalid_client", error_description: "invalid client_secret" });
+    };
+
+    it("read and delete say which settings were used and how to use the current ones", async () => {
+      const props = { ...sourceConnectionInputs(), ...serviceOutputs(), ...LOCATION };
+      refusedByIms();
+      const read = await sourceConnection.read(ID, props).then(
+        () => assert.fail("read must fail"),
+        (error: Error) => error.message,
+      );
+      assert.ok(read.startsWith(`Reading SourceConnection "${props.name}" (${ID}) failed: `), read);
+      assert.ok(read.endsWith(hint), read);
+      assert.match(read, /\(401 invalid_client\)/);
+      resetClientForTests();
+      configureClient(SETTINGS);
+      refusedByIms();
+      const deleted = await sourceConnection.delete(ID, props).then(
+        () => assert.fail("delete must fail"),
+        (error: Error) => error.message,
+      );
+      assert.ok(deleted.startsWith(`Deleting SourceConnection "${props.name}" (${ID}) failed: `));
+      assert.ok(deleted.endsWith(hint), deleted);
+    });
+
+    it("a gateway 401 gets the hint too; other failures, and updates, do not", async () => {
+      const props = { ...sourceConnectionInputs(), ...serviceOutputs(), ...LOCATION };
+      platform()
+        .get(`${FLOW}/sourceConnections/${ID}`)
+        .times(2)
+        .reply(401, { error_code: "401013", message: "Oauth token is not valid" })
+        .delete(`${FLOW}/sourceConnections/${ID}`)
+        .reply(403, { error_code: "403027", message: "User region is missing" });
+      nock(IMS).post("/ims/token/v3").reply(200, { access_token: "issued-token", expires_in: 1 });
+      const read = await sourceConnection.read(ID, props).then(
+        () => assert.fail("read must fail"),
+        (error: Error) => error.message,
+      );
+      assert.ok(read.endsWith(hint), read);
+      const deleted = await sourceConnection.delete(ID, props).then(
+        () => assert.fail("delete must fail"),
+        (error: Error) => error.message,
+      );
+      assert.ok(!deleted.includes("--run-program"), deleted);
     });
   });
 

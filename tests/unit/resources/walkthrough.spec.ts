@@ -67,12 +67,16 @@ function storedSchema(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** Where every object lives: the configured sandbox and org, recorded at create. */
+const LOCATION = { sandboxName: "dev", imsOrgId: ORG };
+
 const schemaOutputs = (version = "1.0", updatedAt = 1700000000000) => ({
   schemaId: SCHEMA_ID,
   altId: "_acme.schemas.3f2c8a6e1b0d4f7a9c5e2b8d6a4f1c3e",
   version,
   createdAt: 1700000000000,
   updatedAt,
+  ...LOCATION,
 });
 
 /** A mapping set as Data Prep answers a GET. */
@@ -121,6 +125,7 @@ describe("walk-through resources", () => {
         ...minimal,
         fieldGroupIds: [],
         profileEnabled: false,
+        ...LOCATION,
       });
       const { failures } = await xdmSchema.check(
         {},
@@ -264,7 +269,7 @@ describe("walk-through resources", () => {
       assert.deepEqual(await xdmSchema.read(SCHEMA_ID, olds), {
         id: SCHEMA_ID,
         props: { ...xdmSchemaInputs(), profileEnabled: true, ...schemaOutputs() },
-        inputs: { ...xdmSchemaInputs(), profileEnabled: true },
+        inputs: { ...xdmSchemaInputs(), profileEnabled: true, ...LOCATION },
       });
       assert.deepEqual(await xdmSchema.read(SCHEMA_ID, olds), { id: "" });
       reads.done();
@@ -400,7 +405,13 @@ describe("walk-through resources", () => {
         .reply(200, storedMappingSet());
       assert.deepEqual(await mappingSet.create(inputs), {
         id: MAPPING_ID,
-        outs: { ...inputs, version: 0, createdDate: 1614901255000, modifiedDate: 1614901255000 },
+        outs: {
+          ...inputs,
+          version: 0,
+          createdDate: 1614901255000,
+          modifiedDate: 1614901255000,
+          ...LOCATION,
+        },
       });
       api.done();
     });
@@ -445,7 +456,7 @@ describe("walk-through resources", () => {
         .reply(200, storedMappingSet(2));
       const read = await mappingSet.read(MAPPING_ID, { ...mappingSetInputs(), version: 2 });
       assert.equal(read.props?.version, 2);
-      assert.deepEqual(read.inputs, mappingSetInputs());
+      assert.deepEqual(read.inputs, { ...mappingSetInputs(), ...LOCATION });
       api.done();
     });
 
@@ -496,7 +507,7 @@ describe("walk-through resources", () => {
           },
         });
       const result = await dataset.create(inputs);
-      assert.deepEqual(result.outs, { ...inputs, version: "1.0.0", imsOrg: ORG });
+      assert.deepEqual(result.outs, { ...inputs, version: "1.0.0", imsOrg: ORG, ...LOCATION });
       api.done();
     });
 
