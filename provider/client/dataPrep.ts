@@ -72,7 +72,8 @@ function schemaOf(body: Record<string, unknown>): unknown {
   return body.xdmSchema ?? schemaRef.id ?? outputRef.id;
 }
 
-function toMappingSet({ body }: Answer): MappingSetObject {
+/** A stored mapping set, alone (a read) or as an element of a listing. */
+function mappingSetOf(body: unknown): MappingSetObject {
   if (!isRecord(body) || typeof body.id !== "string") return unexpected("a mapping set with an id");
   const version = versionOf(body.version);
   const xdmSchema = schemaOf(body);
@@ -91,6 +92,14 @@ function toMappingSet({ body }: Answer): MappingSetObject {
     ...(modifiedDate !== undefined ? { modifiedDate } : {}),
   };
 }
+
+const toMappingSet = ({ body }: Answer): MappingSetObject => mappingSetOf(body);
+
+/**
+ * Mapping sets per page. Data Prep documents `limit` as required with a default of 10 and no
+ * maximum; a server that caps it lower still pages correctly, since paging stops at an empty page.
+ */
+const PAGE_SIZE = 100;
 
 export function dataPrepEndpoints(platform: Platform): DataPrepService {
   const request = (
@@ -122,6 +131,32 @@ export function dataPrepEndpoints(platform: Platform): DataPrepService {
         platform,
         { ...request("GET", `/mappingSets/${segment(id)}`, "idempotent"), query },
         toMappingSet,
+      );
+    },
+
+    listMappingSets() {
+      // Offset paging (`start`), no next link; `_page.count` is not a reliable total (the doc
+      // sample reports 0 next to two items), so only an empty page ends the listing.
+      const query = (start: number): Array<[string, string]> => [
+        ["limit", String(PAGE_SIZE)],
+        ["start", String(start)],
+      ];
+      let start = 0;
+      return platform.paginate(
+        { ...request("GET", "/mappingSets", "idempotent"), query: query(0) },
+        {
+          items: ({ body }) => {
+            const data = isRecord(body) && Array.isArray(body.data) ? body.data : undefined;
+            if (data === undefined) return unexpected("a {data: [...]} listing");
+            return data.map(mappingSetOf);
+          },
+          next: ({ body }) => {
+            const count = isRecord(body) && Array.isArray(body.data) ? body.data.length : 0;
+            if (count === 0) return undefined;
+            start += count;
+            return `/mappingSets?${new URLSearchParams(query(start)).toString()}`;
+          },
+        },
       );
     },
 

@@ -183,6 +183,11 @@ export interface DataPrepService {
   createMappingSet(body: Record<string, unknown>): Promise<{ id: string; version: number }>;
   /** `GET /mappingSets/{id}?version=<n>` (the latest without `version`); `undefined` on 404. */
   getMappingSet(id: string, version?: number): Promise<MappingSetObject | undefined>;
+  /**
+   * `GET /mappingSets?limit=&start=`, page after page: the latest version of every mapping set of
+   * the sandbox (they have no name to filter by).
+   */
+  listMappingSets(): Promise<MappingSetObject[]>;
   /** `PUT /mappingSets/{id}` with a full body: a new version, which it returns. */
   updateMappingSet(id: string, body: Record<string, unknown>): Promise<MappingSetObject>;
   /** `DELETE /mappingSets/{id}`; 404 and 405 resolve `"not-deletable"`. */

@@ -17,6 +17,8 @@ import { execFile } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { mailchimpPipeline, pipelineIds } from "../../examples/mailchimp/pipeline";
 import type { Collection, RequestLogEntry } from "../../provider/emulator/types";
 import {
   E2E,
@@ -34,6 +36,8 @@ const run = promisify(execFile);
 
 const FLOW_SERVICE = "/data/foundation/flowservice";
 const CATALOG = "/data/foundation/catalog";
+const REGISTRY = "/data/foundation/schemaregistry";
+const DATA_PREP = "/data/foundation/conversion";
 /** How long the emulator holds the request the run is killed in. */
 const HOLD_MS = 2_000;
 const CLI = path.join(REPO_ROOT, "dist/provider/cli/index.js");
@@ -84,7 +88,10 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
     return { ...process.env, ...e2e.envVars(), PATH };
   }
 
-  async function pulumi(pipeline: PipelineStack, ...args: string[]): Promise<string> {
+  /** A stack: a PipelineStack, or `{ stack }` of another program. */
+  type Target = Pick<PipelineStack, "stack">;
+
+  async function pulumi(pipeline: Target, ...args: string[]): Promise<string> {
     const { stdout } = await run("pulumi", [...args, "--stack", pipeline.stack.name], {
       cwd: pipeline.stack.workspace.workDir,
       env: env(),
@@ -93,7 +100,7 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
   }
 
   /** `aep-flow recover --stack <s> --cwd <program folder> <args>`, as a user runs it. */
-  async function recover(pipeline: PipelineStack, ...args: string[]): Promise<CliResult> {
+  async function recover(pipeline: Target, ...args: string[]): Promise<CliResult> {
     const argv = [
       CLI,
       "recover",
@@ -112,7 +119,7 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
     }
   }
 
-  async function recoverJson(pipeline: PipelineStack, ...args: string[]) {
+  async function recoverJson(pipeline: Target, ...args: string[]) {
     const result = await recover(pipeline, ...args, "--json");
     assert.equal(result.code, 0, `recover ${args.join(" ")} failed: ${result.stderr}`);
     assert.equal(result.stderr, "");
@@ -313,6 +320,68 @@ describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
       again.stdout,
       /^No interrupted operation on a pulumi-aep-flow resource in stack "t\d+": nothing to recover\.$/m,
     );
+  });
+
+  it("killed while the walk-through's schema and account are created: recover --adopt records both, up creates the rest once", async () => {
+    const stack: Stack = await e2e.newStack(async () =>
+      pipelineIds(
+        mailchimpPipeline("mailchimp", {
+          namePrefix: "e2e",
+          mailchimpUsername: "e2e-mailchimp-user",
+          mailchimpPassword: MAILCHIMP_PASSWORD,
+          campaignId: "c66a200cda",
+          startTime: 1893456000,
+        }),
+      ),
+    );
+    // The two creates of the example that wait for nothing; everything else waits for them.
+    await killDuring(
+      () => stack.up({ color: "never" }),
+      [
+        { method: "POST", path: `${REGISTRY}/tenant/schemas` },
+        { method: "POST", path: `${FLOW_SERVICE}/connections` },
+      ],
+    );
+    const schema = e2e.only("schemas");
+    const account = e2e.only("connections");
+    await pulumi({ stack }, "cancel", "--yes");
+
+    const adopted = await recoverJson({ stack }, "--adopt");
+    assert.deepEqual(
+      adopted.operations.map((o) => [o.type, o.name, o.status, o.id, o.action]).sort(),
+      [
+        [TYPES.baseConnection, "mailchimp-base", "found", account.id, "adopted"],
+        ["pulumi-nodejs:dynamic/aep:XdmSchema", "mailchimp-schema", "found", schema.$id, "adopted"],
+      ],
+    );
+
+    e2e.emulator.clearRequests();
+    const up = await stack.up({ color: "never" });
+    // The adopted schema and account diff clean (the stack and the component are the other two).
+    assert.deepEqual(up.summary.resourceChanges, { create: 5, same: 4 });
+    assert.deepEqual(
+      e2e.emulator
+        .requests()
+        .filter((r) => /^(POST|PUT|PATCH|DELETE)$/.test(r.method) && r.path.startsWith("/data/"))
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+      [
+        `POST ${CATALOG}/dataSets`,
+        `POST ${DATA_PREP}/mappingSets`,
+        `POST ${FLOW_SERVICE}/flows`,
+        `POST ${FLOW_SERVICE}/sourceConnections`,
+        `POST ${FLOW_SERVICE}/targetConnections`,
+      ],
+    );
+    const state = await stateResources(stack);
+    assert.equal(e2e.only("schemas").$id, schema.$id);
+    assert.deepEqual(
+      state.filter((r) => r.type.endsWith(":XdmSchema")).map((r) => r.id),
+      [schema.$id],
+    );
+    assert.equal((e2e.only("dataSets").schemaRef as { id: string }).id, schema.$id);
+    assert.equal(e2e.only("connections").id, account.id);
+    assertNoPlaintextSecret();
   });
 
   it("killed during a replacement: the adopted new source connection replaces the old one, up deletes the old", async () => {

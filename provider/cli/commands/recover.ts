@@ -40,8 +40,9 @@ export function recoverCommand(context: CliContext): Command {
     .description(
       "Reads the stack's state (pulumi stack export), finds the operations an interrupted run left " +
         "pending on pulumi-aep-flow resources, and looks up what each interrupted create made in " +
-        "Adobe: an object of the same type, name and spec, created after the stack's last completed " +
-        "update, that the state does not hold yet. Without --adopt or --delete it only prints the plan.",
+        "Adobe: an object of the same type, name (a schema's title) and spec (a mapping set's schema " +
+        "and mappings), created after the stack's last completed update, that the state does not " +
+        "hold yet. Without --adopt or --delete it only prints the plan.",
     )
     .addOption(
       new Option(
@@ -155,10 +156,13 @@ async function adopt(
   return adoptions;
 }
 
-/** Deletes the found objects, dependents first (a flow before its connections). */
+/**
+ * Deletes the found objects, dependents first (a flow before its connections, a schema last);
+ * an object Adobe cannot delete is left where it is.
+ */
 async function deleteFound(plan: RecoveryPlan, adobe: RecoveryAdobe | undefined): Promise<void> {
   const found = plan.items
-    .filter((item) => item.finding.status === "found")
+    .filter((item) => item.finding.status === "found" && item.kind.undeletable === undefined)
     .sort((a, b) => a.kind.deleteOrder - b.kind.deleteOrder);
   for (const item of found) {
     if (item.finding.status === "found" && adobe) await adobe.delete(item.kind, item.finding.id);
@@ -236,6 +240,14 @@ function action(item: PlanItem, mode: Mode): { code: string; text: string } {
       : { code: "cleared", text: "cleared the pending create" };
   }
   if (mode === "adopt") return { code: "adopted", text: "recorded in the state" };
+  if (item.kind.undeletable !== undefined) {
+    return mode === "delete"
+      ? { code: "left", text: "left in Adobe, which cannot delete it" }
+      : {
+          code: "adopt-or-leave",
+          text: "--adopt records it in the state; --delete leaves it in Adobe, which cannot delete it",
+        };
+  }
   if (mode === "delete") return { code: "deleted", text: "deleted in Adobe" };
   return { code: "adopt-or-delete", text: "--adopt records it in the state, --delete deletes it" };
 }
@@ -287,9 +299,28 @@ class Report {
         `Left in place: ${other.operation} ${other.urn} (not a pulumi-aep-flow resource).`,
       );
     }
+    for (const { item, id, reason } of this.undeletable(mode)) {
+      output.out(
+        applied
+          ? `${item.kind.label} ${item.name}: ${id} was left in Adobe, ${reason}. It stays in ` +
+              `the sandbox, and no resource of the stack holds it.`
+          : `${item.kind.label} ${item.name}: --delete would leave ${id} in Adobe, ${reason}; ` +
+              `--adopt records it in the state instead.`,
+      );
+    }
     if (applied) output.out(`The state of ${where} was written with pulumi stack import.`);
     else if (mode === "plan" && items.length > 0) output.out("Nothing was changed.");
     for (const step of next) output.out(`Next: ${step}`);
+  }
+
+  /** The objects found that `--delete` cannot delete (shown unless they are being adopted). */
+  private undeletable(mode: Mode): Array<{ item: PlanItem; id: string; reason: string }> {
+    if (mode === "adopt") return [];
+    return this.plan.items.flatMap((item) =>
+      item.finding.status === "found" && item.kind.undeletable !== undefined
+        ? [{ item, id: item.finding.id, reason: item.kind.undeletable }]
+        : [],
+    );
   }
 
   private document(mode: Mode, applied: boolean, next: string[]): Record<string, unknown> {

@@ -9,11 +9,12 @@ import { isSecretValue, type PlainObject } from "./state";
 /** Allow this much difference between this machine's clock and Adobe's. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-/** A remote object of the right type and name, as a list call returned it. */
+/** A remote object of the right type and name. */
 export interface Candidate {
   id: string;
-  /** Creation time on Adobe's clock, epoch ms (Flow Service `createdAt`, Catalog `created`). */
+  /** Creation time on Adobe's clock, epoch ms. */
   createdAt: number | undefined;
+  /** The object as the inputs it corresponds to (the provider's reading of it). */
   object: PlainObject;
 }
 
@@ -45,9 +46,9 @@ export class UnreadableInputError extends Error {
 }
 
 /**
- * The objects that fit what the create sent: same name, same value of each identity input the
- * create declared, created after the interrupted run began (less clock skew), and not already
- * the id of a resource in the state.
+ * The objects that fit what the create sent: same name (for a kind with one), same value of each
+ * identity input the create declared, created after the interrupted run began (less clock skew),
+ * and not already the id of a resource in the state.
  */
 export function matchCreated(
   kind: ResourceKind,
@@ -55,10 +56,9 @@ export function matchCreated(
   candidates: readonly Candidate[],
   context: MatchContext,
 ): MatchResult {
-  const expected = [
-    { path: "name", value: inputs.name },
-    ...kind.identity.map((path) => ({ path, value: valueAt(inputs, path) })),
-  ].filter((entry) => entry.value !== undefined);
+  const expected = [...(kind.nameInput ? [kind.nameInput] : []), ...kind.identity]
+    .map((path) => ({ path, value: valueAt(inputs, path) }))
+    .filter((entry) => entry.value !== undefined);
   for (const entry of expected) {
     if (isSecretValue(entry.value)) {
       throw new UnreadableInputError(

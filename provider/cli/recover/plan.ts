@@ -35,7 +35,7 @@ export interface PlanItem {
   kind: ResourceKind;
   /** `creating`, `updating`, `deleting`, ... */
   operation: string;
-  /** The object's name in Adobe, for a create. */
+  /** The object's name (a schema's title) in Adobe, for a create of a kind with one. */
   objectName?: string | undefined;
   finding: Finding;
   rejected: Rejection[];
@@ -116,7 +116,9 @@ export async function planRecovery(
     items.push(item);
     if (pending.operation !== "creating") continue;
     if (!adobe) throw new Error("planRecovery: a pending create needs Adobe access");
-    item.objectName = typeof pending.inputs.name === "string" ? pending.inputs.name : undefined;
+    const { nameInput } = pending.kind;
+    const name = nameInput === undefined ? undefined : pending.inputs[nameInput];
+    item.objectName = typeof name === "string" ? name : undefined;
     const idsInState = new Map(
       state
         .filter((resource) => resource.type === pending.kind.type && resource.id)
@@ -127,10 +129,10 @@ export async function planRecovery(
       item.finding = await chosenObject(adobe, pending.kind, chosen, pending.inputs, idsInState);
       continue;
     }
-    if (item.objectName === undefined) {
+    if (nameInput !== undefined && item.objectName === undefined) {
       item.finding = {
         status: "unreadable",
-        reason: "its name is a secret (or missing) in the state",
+        reason: `its ${nameInput} is a secret (or missing) in the state`,
       };
       continue;
     }
@@ -175,7 +177,7 @@ async function chosenObject(
   }
   const read = await adobe.read(kind, id, inputs);
   if (!read) return { status: "unreadable", reason: `--id ${id}: no ${kind.label} has this id` };
-  const createdAt = Number(read.props.createdAt ?? read.props.created);
+  const createdAt = Number(read.props[kind.createdOutput]);
   return {
     status: "found",
     id,

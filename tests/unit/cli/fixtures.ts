@@ -72,8 +72,8 @@ export function fakeAdobe(
   const calls: string[] = [];
   return {
     calls,
-    async candidates(kind: ResourceKind, name: string) {
-      calls.push(`candidates ${kind.label} ${name}`);
+    async candidates(kind: ResourceKind, name: string | undefined) {
+      calls.push(`candidates ${kind.label}${name === undefined ? "" : ` ${name}`}`);
       return objects[kind.type] ?? [];
     },
     async read(kind: ResourceKind, id: string) {

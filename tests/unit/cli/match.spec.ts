@@ -1,16 +1,30 @@
 // Which remote objects an interrupted create may have made: the matching rules of aep-flow recover.
 import assert from "node:assert/strict";
-import { kindOf, TYPE_PREFIX, type ResourceKind } from "../../../provider/cli/recover/kinds";
+import {
+  kindOf,
+  RESOURCE_KINDS,
+  TYPE_PREFIX,
+  type ResourceKind,
+} from "../../../provider/cli/recover/kinds";
 import {
   CLOCK_SKEW_MS,
   matchCreated,
   UnreadableInputError,
   type Candidate,
 } from "../../../provider/cli/recover/match";
-import { sourceConnectionInputs, targetConnectionInputs } from "../../fixtures/inputs";
+import * as registry from "../../../provider/resources/registry";
+import {
+  mappingSetInputs,
+  sourceConnectionInputs,
+  targetConnectionInputs,
+  xdmSchemaInputs,
+} from "../../fixtures/inputs";
+import { CIPHERTEXT } from "./fixtures";
 
 const SOURCE = kindOf(`${TYPE_PREFIX}SourceConnection`)!;
 const TARGET = kindOf(`${TYPE_PREFIX}TargetConnection`)!;
+const SCHEMA = kindOf(`${TYPE_PREFIX}XdmSchema`)!;
+const MAPPING = kindOf(`${TYPE_PREFIX}MappingSet`)!;
 /** When the interrupted run started (the stack's last completed update ended). */
 const STARTED = Date.parse("2026-03-02T10:00:00Z");
 const NO_STATE = new Map<string, string>();
@@ -118,17 +132,138 @@ describe("aep-flow recover: matching an interrupted create", () => {
     ]);
   });
 
-  it("refuses to compare an identity input that is a secret in the state", () => {
-    const secret = {
-      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
-      ciphertext: "x",
-    };
-    assert.throws(
-      () => match(SOURCE, { ...inputs, baseConnectionId: secret }, [candidate("a", inputs)]),
-      (error: Error) =>
-        error instanceof UnreadableInputError &&
-        error.message ===
-          "SourceConnection input `baseConnectionId` is a secret in the state, so its object cannot be recognised",
+  it("refuses to compare a name (a schema's title) or an identity input that is a secret in the state", () => {
+    const schema = xdmSchemaInputs();
+    const cases = [
+      { kind: SOURCE, inputs: { ...inputs, baseConnectionId: CIPHERTEXT }, made: inputs },
+      { kind: SCHEMA, inputs: { ...schema, title: CIPHERTEXT }, made: schema },
+    ];
+    const expected = [
+      "SourceConnection input `baseConnectionId` is a secret in the state, so its object cannot be recognised",
+      "XdmSchema input `title` is a secret in the state, so its object cannot be recognised",
+    ];
+    cases.forEach(({ kind, inputs: declared, made }, index) =>
+      assert.throws(
+        () => match(kind, declared, [candidate("a", made)]),
+        (error: Error) =>
+          error instanceof UnreadableInputError && error.message === expected[index],
+      ),
     );
+  });
+});
+
+describe("aep-flow recover: the resource types it knows", () => {
+  it("every resource of the registry, under the registry's type name and provider key, in delete order", () => {
+    const registered = Object.values(registry).map(({ definition }) => definition);
+    assert.deepEqual(
+      RESOURCE_KINDS.map((kind) => [kind.type, kind.runtimeKey]).sort(),
+      registered.map((d) => [`${TYPE_PREFIX}${d.typeName}`, d.key]).sort(),
+    );
+    // A flow before its connections, the base connection after them, the schema last.
+    assert.deepEqual(
+      [...RESOURCE_KINDS]
+        .sort((a, b) => a.deleteOrder - b.deleteOrder)
+        .map((kind) => [kind.deleteOrder, kind.label]),
+      [
+        [0, "Dataflow"],
+        [1, "SourceConnection"],
+        [1, "TargetConnection"],
+        [2, "BaseConnection"],
+        [3, "Dataset"],
+        [4, "MappingSet"],
+        [5, "XdmSchema"],
+      ],
+    );
+    assert.deepEqual(
+      RESOURCE_KINDS.filter((kind) => kind.undeletable !== undefined).map((kind) => kind.label),
+      ["MappingSet"],
+    );
+  });
+
+  it("reads a remote schema and mapping set as the provider does: as inputs, with their creation time", () => {
+    const remoteSchema = {
+      $id: "https://ns.adobe.com/acme/schemas/9d1f",
+      "meta:altId": "_acme.schemas.9d1f",
+      version: "1.1",
+      title: "Mailchimp email activity",
+      "meta:class": "https://ns.adobe.com/xdm/context/experienceevent",
+      allOf: [
+        { $ref: "https://ns.adobe.com/xdm/context/experienceevent" },
+        { $ref: "https://ns.adobe.com/xdm/context/experienceevent-marketing" },
+      ],
+      "meta:registryMetadata": { "repo:createdDate": STARTED + 7, "repo:lastModifiedDate": 1 },
+    };
+    assert.deepEqual(SCHEMA.inputsOf(remoteSchema), {
+      title: "Mailchimp email activity",
+      classId: "https://ns.adobe.com/xdm/context/experienceevent",
+      fieldGroupIds: ["https://ns.adobe.com/xdm/context/experienceevent-marketing"],
+      profileEnabled: false,
+    });
+    assert.equal(SCHEMA.outputsOf(remoteSchema)[SCHEMA.createdOutput], STARTED + 7);
+    const remoteSet = { id: "m", version: 0, createdDate: STARTED + 8, ...mappingSetLike() };
+    assert.deepEqual(MAPPING.inputsOf(remoteSet), mappingSetInputs());
+    assert.equal(MAPPING.outputsOf(remoteSet)[MAPPING.createdOutput], STARTED + 8);
+  });
+});
+
+/** A mapping set as the client reads it (the output schema under `xdmSchema`). */
+function mappingSetLike() {
+  const { outputSchema, mappings } = mappingSetInputs();
+  return { xdmSchema: outputSchema, mappings };
+}
+
+describe("aep-flow recover: matching an interrupted XdmSchema or MappingSet create", () => {
+  const location = { sandboxName: "dev", imsOrgId: "o" };
+
+  it("a schema by its title and class, a mapping set (no name) by its schema and mappings", () => {
+    for (const [kind, declared] of [
+      [SCHEMA, xdmSchemaInputs()],
+      [MAPPING, mappingSetInputs()],
+    ] as const) {
+      const made = candidate("made", declared);
+      assert.deepEqual(match(kind, { ...declared, ...location }, [made]), {
+        matches: [made],
+        rejected: [],
+      });
+    }
+  });
+
+  it("another title or another class is another schema; field groups may differ", () => {
+    const result = match(SCHEMA, { ...xdmSchemaInputs(), ...location }, [
+      candidate("s-title", { ...xdmSchemaInputs(), title: "Mailchimp email activity (old)" }),
+      candidate("s-class", {
+        ...xdmSchemaInputs(),
+        classId: "https://ns.adobe.com/xdm/context/profile",
+      }),
+      candidate("s-groups", { ...xdmSchemaInputs(), fieldGroupIds: [] }),
+    ]);
+    assert.deepEqual(
+      result.matches.map((m) => m.id),
+      ["s-groups"],
+    );
+    assert.deepEqual(result.rejected, [
+      { id: "s-title", reason: "another title" },
+      { id: "s-class", reason: "another classId" },
+    ]);
+  });
+
+  it("another schema, other mappings or the same mappings in another order is another set", () => {
+    const [first, second] = mappingSetInputs().mappings;
+    const result = match(MAPPING, { ...mappingSetInputs(), ...location }, [
+      candidate("m-schema", { ...mappingSetInputs(), outputSchema: "https://ns.adobe.com/acme/x" }),
+      candidate("m-mappings", { ...mappingSetInputs(), mappings: [first] }),
+      candidate("m-order", { ...mappingSetInputs(), mappings: [second, first] }),
+      candidate("m-early", mappingSetInputs(), STARTED - CLOCK_SKEW_MS - 1),
+    ]);
+    assert.deepEqual(result.matches, []);
+    assert.deepEqual(result.rejected, [
+      { id: "m-schema", reason: "another outputSchema" },
+      { id: "m-mappings", reason: "another mappings" },
+      { id: "m-order", reason: "another mappings" },
+      {
+        id: "m-early",
+        reason: `created ${new Date(STARTED - CLOCK_SKEW_MS - 1).toISOString()}, before the interrupted run`,
+      },
+    ]);
   });
 });

@@ -2,12 +2,19 @@
 import assert from "node:assert/strict";
 import { planRecovery } from "../../../provider/cli/recover/plan";
 import { TYPE_PREFIX } from "../../../provider/cli/recover/kinds";
-import { sourceConnectionInputs, targetConnectionInputs } from "../../fixtures/inputs";
-import { deployment, fakeAdobe, resource, urnOf } from "./fixtures";
+import {
+  mappingSetInputs,
+  sourceConnectionInputs,
+  targetConnectionInputs,
+  xdmSchemaInputs,
+} from "../../fixtures/inputs";
+import { CIPHERTEXT, deployment, fakeAdobe, resource, urnOf } from "./fixtures";
 
 const SOURCE = `${TYPE_PREFIX}SourceConnection`;
 const TARGET = `${TYPE_PREFIX}TargetConnection`;
 const FLOW = `${TYPE_PREFIX}Dataflow`;
+const SCHEMA = `${TYPE_PREFIX}XdmSchema`;
+const MAPPING = `${TYPE_PREFIX}MappingSet`;
 const STARTED = Date.parse("2026-03-02T10:00:00Z");
 const options = { startedAfter: STARTED, chosen: new Map<string, string>() };
 
@@ -149,22 +156,92 @@ describe("aep-flow recover: the plan", () => {
     );
   });
 
-  it("a create whose name is a secret cannot be looked up", async () => {
-    const secretName = {
-      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
-      ciphertext: "x",
-    };
-    const adobe = fakeAdobe({});
+  it("a create whose name (a schema's title) is a secret cannot be looked up", async () => {
+    const cases = [
+      { type: SOURCE, inputs: { ...source, name: CIPHERTEXT }, input: "name" },
+      { type: SCHEMA, inputs: { ...xdmSchemaInputs(), title: CIPHERTEXT }, input: "title" },
+    ];
+    for (const { type, inputs, input } of cases) {
+      const adobe = fakeAdobe({});
+      const plan = await planRecovery(
+        deployment([], [pendingCreate(type, "campaign", inputs)]),
+        adobe,
+        options,
+      );
+      assert.deepEqual(plan.items[0]?.finding, {
+        status: "unreadable",
+        reason: `its ${input} is a secret (or missing) in the state`,
+      });
+      assert.deepEqual(adobe.calls, []);
+    }
+  });
+
+  it("looks a schema up by its title, and a mapping set (which has no name) among every set", async () => {
+    const schemaId = "https://ns.adobe.com/acme/schemas/1";
+    const adobe = fakeAdobe({
+      [SCHEMA]: [created(schemaId, xdmSchemaInputs())],
+      [MAPPING]: [
+        created("m-held", mappingSetInputs()),
+        created("m-other", { ...mappingSetInputs(), mappings: [] }),
+        created("m-new", mappingSetInputs()),
+      ],
+    });
+    const held = resource(MAPPING, "older", mappingSetInputs(), { id: "m-held" });
     const plan = await planRecovery(
-      deployment([], [pendingCreate(SOURCE, "campaign", { ...source, name: secretName })]),
+      deployment(
+        [held],
+        [
+          pendingCreate(SCHEMA, "schema", xdmSchemaInputs()),
+          pendingCreate(MAPPING, "mapping", mappingSetInputs()),
+        ],
+      ),
       adobe,
       options,
     );
+    assert.deepEqual(
+      plan.items.map((item) => [item.name, item.objectName, item.finding, item.rejected]),
+      [
+        [
+          "schema",
+          "Mailchimp email activity",
+          { status: "found", id: schemaId, createdAt: STARTED + 500, chosen: false },
+          [],
+        ],
+        [
+          "mapping",
+          undefined,
+          { status: "found", id: "m-new", createdAt: STARTED + 500, chosen: false },
+          [
+            { id: "m-held", reason: `already in the state as ${urnOf(MAPPING, "older")}` },
+            { id: "m-other", reason: "another mappings" },
+          ],
+        ],
+      ],
+    );
+    assert.deepEqual(adobe.calls, [
+      "candidates XdmSchema Mailchimp email activity",
+      "candidates MappingSet",
+    ]);
+  });
+
+  it("takes the --id of a mapping set with its creation time from the provider's read", async () => {
+    const read = {
+      props: { ...mappingSetInputs(), version: 0, createdDate: STARTED + 3 },
+      inputs: {},
+    };
+    const adobe = fakeAdobe({}, { "m-2": read });
+    const plan = await planRecovery(
+      deployment([], [pendingCreate(MAPPING, "mapping", mappingSetInputs())]),
+      adobe,
+      { ...options, chosen: new Map([[urnOf(MAPPING, "mapping"), "m-2"]]) },
+    );
     assert.deepEqual(plan.items[0]?.finding, {
-      status: "unreadable",
-      reason: "its name is a secret (or missing) in the state",
+      status: "found",
+      id: "m-2",
+      createdAt: STARTED + 3,
+      chosen: true,
+      read,
     });
-    assert.deepEqual(adobe.calls, []);
   });
 
   it("updates and deletes need a refresh and no lookup; other packages' operations are left alone", async () => {

@@ -10,7 +10,13 @@ import { resetClientForTests } from "../../../provider/client";
 import { buildProgram, runCli } from "../../../provider/cli";
 import { TYPE_PREFIX } from "../../../provider/cli/recover/kinds";
 import type { Output } from "../../../provider/cli/output";
-import { datasetInputs, sourceConnectionInputs } from "../../fixtures/inputs";
+import {
+  datasetInputs,
+  mappingSetInputs,
+  SCHEMA_ID,
+  sourceConnectionInputs,
+  xdmSchemaInputs,
+} from "../../fixtures/inputs";
 import { deployment, resource, STACK_CREATED } from "./fixtures";
 
 const PLATFORM = "https://platform.example.test";
@@ -20,6 +26,10 @@ const ORG = "0123456789ABCDEF01234567@AdobeOrg";
 const CLIENT_SECRET = "client-secret-0d9f8e7c6b5a";
 const SOURCE = `${TYPE_PREFIX}SourceConnection`;
 const DATASET = `${TYPE_PREFIX}Dataset`;
+const SCHEMA = `${TYPE_PREFIX}XdmSchema`;
+const MAPPING = `${TYPE_PREFIX}MappingSet`;
+const REGISTRY = "/data/foundation/schemaregistry";
+const DATA_PREP = "/data/foundation/conversion";
 const LAST_UPDATE_END = "2026-03-02T10:00:00.000Z";
 const source = sourceConnectionInputs();
 const SOURCE_FILTER = `name=="${source.name}"`;
@@ -94,6 +104,68 @@ function remoteSource(id: string, createdAt: number) {
     ...systemOutputs(createdAt),
     inheritedAttributes: { baseConnection: { id: source.baseConnectionId } },
   };
+}
+
+/** The tenant schema of xdmSchemaInputs() as the Schema Registry stores it. */
+function remoteSchema(createdAt: number) {
+  const { title, description, classId, fieldGroupIds } = xdmSchemaInputs();
+  return {
+    $id: SCHEMA_ID,
+    "meta:altId": "_acme.schemas.3f2c8a6e1b0d4f7a9c5e2b8d6a4f1c3e",
+    version: "1.0",
+    title,
+    description,
+    type: "object",
+    "meta:class": classId,
+    allOf: [classId, ...fieldGroupIds].map(($ref) => ({ $ref })),
+    "meta:registryMetadata": { "repo:createdDate": createdAt, "repo:lastModifiedDate": createdAt },
+  };
+}
+
+/** `GET /tenant/schemas?property=title==<the schema's title>` then a read of the one listed. */
+function findSchema(createdAt: number) {
+  const schema = remoteSchema(createdAt);
+  return platform()
+    .get(`${REGISTRY}/tenant/schemas`)
+    .query({ orderby: "title", property: `title==${schema.title}` })
+    .reply(200, {
+      results: [
+        {
+          $id: schema.$id,
+          "meta:altId": schema["meta:altId"],
+          version: "1.0",
+          title: schema.title,
+        },
+      ],
+      _links: { next: null },
+    })
+    .get(`${REGISTRY}/tenant/schemas/${encodeURIComponent(SCHEMA_ID)}`)
+    .reply(200, schema);
+}
+
+/** A mapping set of mappingSetInputs() as Data Prep lists it. */
+function remoteMappingSet(id: string, createdDate: number) {
+  const { outputSchema, mappings } = mappingSetInputs();
+  return {
+    id,
+    version: 0,
+    createdDate,
+    modifiedDate: createdDate,
+    xdmSchema: outputSchema,
+    outputSchema: { schemaRef: { id: outputSchema, contentType: "1.0" } },
+    mappings: mappings.map((m) => ({ ...m, sourceType: "text/x.schema-path" })),
+  };
+}
+
+/** `GET /mappingSets?limit=100&start=0` with these sets, then the empty page after them. */
+function listMappingSets(sets: object[]) {
+  return platform()
+    .get(`${DATA_PREP}/mappingSets`)
+    .query({ limit: "100", start: "0" })
+    .reply(200, { data: sets, _page: { count: sets.length, limit: 100 } })
+    .get(`${DATA_PREP}/mappingSets`)
+    .query({ limit: "100", start: String(sets.length) })
+    .reply(200, { data: [], _page: { count: 0, limit: 100 } });
 }
 
 /** The members Flow Service adds that the provider keeps as outputs. */
@@ -388,6 +460,102 @@ describe("aep-flow recover (command line)", () => {
     ims.done();
     const [operation] = JSON.parse(out.join("\n")).operations;
     assert.deepEqual([operation.status, operation.id], ["found", "5c8c3c555033b814b69f947f"]);
+  });
+
+  it("--adopt finds a schema by its title and records the registry's read of it", async () => {
+    const inputs = { ...xdmSchemaInputs(), sandboxName: "dev", imsOrgId: ORG };
+    withState(deployment([], [{ type: "creating", resource: resource(SCHEMA, "schema", inputs) }]));
+    const createdAt = Date.parse("2026-03-02T10:01:00Z");
+    tokenEndpoint();
+    const api = findSchema(createdAt)
+      .get(`${REGISTRY}/tenant/schemas/${encodeURIComponent(SCHEMA_ID)}`)
+      .reply(200, remoteSchema(createdAt));
+    assert.equal(await cli("recover", "--stack", "dev", "--adopt", "--json"), 0, err.join("\n"));
+    api.done();
+    const [operation] = JSON.parse(out.join("\n")).operations;
+    assert.deepEqual(
+      [operation.objectName, operation.status, operation.id, operation.createdAt, operation.action],
+      [inputs.title, "found", SCHEMA_ID, "2026-03-02T10:01:00.000Z", "adopted"],
+    );
+    const adopted = (imported(1).deployment.resources as Array<Record<string, unknown>>).at(-1)!;
+    assert.equal(adopted.id, SCHEMA_ID);
+    assert.deepEqual(adopted.outputs, {
+      ...inputs,
+      __provider: "exports.handler = __f0;",
+      schemaId: SCHEMA_ID,
+      altId: "_acme.schemas.3f2c8a6e1b0d4f7a9c5e2b8d6a4f1c3e",
+      version: "1.0",
+      createdAt,
+      updatedAt: createdAt,
+    });
+  });
+
+  it("--delete deletes the dataset, then the schema, and leaves the mapping set Data Prep cannot delete", async () => {
+    const dataset = datasetInputs();
+    withState(
+      deployment(
+        [],
+        [
+          { type: "creating", resource: resource(SCHEMA, "schema", xdmSchemaInputs()) },
+          { type: "creating", resource: resource(MAPPING, "mapping", mappingSetInputs()) },
+          { type: "creating", resource: resource(DATASET, "activity", dataset) },
+        ],
+      ),
+    );
+    const createdAt = Date.parse("2026-03-02T10:01:00Z");
+    const lookups = () => {
+      findSchema(createdAt);
+      listMappingSets([
+        remoteMappingSet("m-before", Date.parse("2026-03-01T08:00:00Z")),
+        remoteMappingSet("m-1", createdAt),
+      ]);
+      platform()
+        .get("/data/foundation/catalog/dataSets")
+        .query({ name: dataset.name, limit: "100", start: "0" })
+        .reply(200, { "ds-1": { ...dataset, created: createdAt } });
+    };
+    tokenEndpoint();
+    lookups();
+    assert.equal(await cli("recover", "--stack", "dev"), 0, err.join("\n"));
+    assert.deepEqual(out.slice(2), [
+      "MappingSet mapping: --delete would leave m-1 in Adobe, Data Prep has no DELETE for mapping sets " +
+        "(https://experienceleague.adobe.com/en/docs/experience-platform/data-prep/api/mapping-set); " +
+        "--adopt records it in the state instead.",
+      "Nothing was changed.",
+      "Next: aep-flow recover --stack dev --adopt   (or --delete)",
+    ]);
+    assert.match(
+      out[1]!,
+      /^MappingSet mapping +creating +m-1 \(created 2026-03-02T10:01:00\.000Z\) +--adopt records it in the state; --delete leaves it in Adobe, which cannot delete it$/m,
+    );
+
+    out = [];
+    lookups();
+    const deletes: string[] = [];
+    // No DELETE of the mapping set: nock answers any request not listed here with an error.
+    platform()
+      .delete(`/data/foundation/catalog/dataSets/ds-1`)
+      .reply(200, () => (deletes.push("dataset"), ["@/dataSets/ds-1"]))
+      .delete(`${REGISTRY}/tenant/schemas/${encodeURIComponent(SCHEMA_ID)}`)
+      .reply(204, () => (deletes.push("schema"), ""));
+    assert.equal(await cli("recover", "--stack", "dev", "--delete"), 0, err.join("\n"));
+    assert.deepEqual(deletes, ["dataset", "schema"]);
+    assert.match(
+      out[1]!,
+      /^MappingSet mapping +creating +m-1 .* +left in Adobe, which cannot delete it$/m,
+    );
+    assert.match(out[1]!, /^XdmSchema schema +creating +.* +deleted in Adobe$/m);
+    assert.deepEqual(out.slice(2), [
+      "MappingSet mapping: m-1 was left in Adobe, Data Prep has no DELETE for mapping sets " +
+        "(https://experienceleague.adobe.com/en/docs/experience-platform/data-prep/api/mapping-set). " +
+        "It stays in the sandbox, and no resource of the stack holds it.",
+      'The state of stack "dev" was written with pulumi stack import.',
+      "Next: pulumi up --stack dev   (or pulumi destroy --stack dev, whichever was interrupted)",
+    ]);
+    const written = imported(1);
+    assert.equal("pending_operations" in written.deployment, false);
+    assert.equal((written.deployment.resources as unknown[]).length, 2);
+    assert.equal(nock.pendingMocks().length, 0, nock.pendingMocks().join(", "));
   });
 
   it("without a completed update, the stack's creation bounds the search", async () => {

@@ -266,6 +266,53 @@ describe("client: Data Prep calls", () => {
     api.done();
   });
 
+  it("listMappingSets pages by offset until a page is empty, and reads each set like a GET", async () => {
+    const ims = imsToken();
+    const stored = (id: string) => ({
+      id,
+      version: 1,
+      createdDate: 1614901254724,
+      xdmSchema: SCHEMA_ID,
+      // Listings carry the legacy mirror fields next to each mapping.
+      mappings: [
+        {
+          sourceType: "text/x.schema-path",
+          source: "email_id",
+          destination: "_id",
+          sourceAttribute: "email_id",
+          destinationXdmPath: "_id",
+          identity: false,
+        },
+      ],
+    });
+    const path = `${DATA_PREP}/mappingSets`;
+    const api = platformNoBody()
+      .get(path)
+      .query({ limit: "100", start: "0" })
+      // `_page.count` is no total (Adobe's sample says 0 next to its items): not used.
+      .reply(200, { data: [stored("a"), stored("b")], _page: { count: 0, limit: 100 } })
+      .get(path)
+      .query({ limit: "100", start: "2" })
+      .reply(200, { data: [stored("c")], _page: { count: 1, limit: 100 } })
+      .get(path)
+      .query({ limit: "100", start: "3" })
+      .reply(200, { data: [], _page: { count: 0, limit: 100 } });
+    const { client } = testClient();
+    const sets = await client.listMappingSets();
+    assert.deepEqual(
+      sets.map((set) => [set.id, set.version, set.xdmSchema, set.createdDate, set.mappings]),
+      ["a", "b", "c"].map((id) => [
+        id,
+        1,
+        SCHEMA_ID,
+        1614901254724,
+        [{ sourceType: "ATTRIBUTE", source: "email_id", destination: "_id" }],
+      ]),
+    );
+    ims.done();
+    api.done();
+  });
+
   it("updateMappingSet PUTs the full body and is not replayed after a 5xx (each PUT is a version)", async () => {
     const ims = imsToken();
     const api = platformJson()
