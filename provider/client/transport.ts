@@ -5,6 +5,7 @@
  * compiles to CommonJS, so it is loaded with `await import("got")` on the first request.
  */
 import type { Got, OptionsInit, Response } from "got" with { "resolution-mode": "import" };
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../resources/packageCopy";
 import { serviceInfo, type PlatformService } from "../services";
 import {
   UnexpectedShape,
@@ -35,7 +36,7 @@ export interface AepClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Timeout of one HTTP attempt, in ms. @default 60000 */
   timeoutMs?: number;
-  /** `User-Agent` header. @default "pulumi-aep-flow" */
+  /** `User-Agent` header. @default "pulumi-aep-flow/<version>", this copy's package.json version */
   userAgent?: string;
   /** Most Flow Service and Catalog requests in flight at once (IMS excluded). @default 8 */
   maxConcurrency?: number;
@@ -62,7 +63,11 @@ export interface Transport {
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Enough parallelism for a typical stack, little enough not to trip the gateway's throttling. */
 const DEFAULT_MAX_CONCURRENCY = 8;
-const DEFAULT_USER_AGENT = "pulumi-aep-flow";
+/**
+ * Names the copy of the package that made each call, in Adobe's logs and the emulator's request
+ * log: a program can load several copies (see resources/packageCopy.ts).
+ */
+const DEFAULT_USER_AGENT = `${PACKAGE_NAME}/${PACKAGE_VERSION}`;
 /** A broken server could hand out `_links.next` forever; stop well after any real listing. */
 const MAX_PAGES = 10_000;
 

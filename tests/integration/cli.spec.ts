@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { runCli, type RunOptions } from "../../provider/cli";
 import type { Output } from "../../provider/cli/output";
@@ -171,14 +172,17 @@ describe("aep-flow commands against the emulator", () => {
       });
     });
 
-    it("--sandbox lists another sandbox, asking Flow Service for it", async () => {
+    it("--sandbox lists another sandbox, asking Flow Service for it as this copy of the package", async () => {
       emulator.clearRequests();
       assert.equal(await aep(["flows", "--sandbox", "dev"]), 0);
       assert.deepEqual(out, ['No dataflow in sandbox "dev".']);
       const listed = emulator.requests().filter((r) => r.path.endsWith("/flows"));
+      const { version } = JSON.parse(
+        readFileSync(require.resolve("pulumi-aep-flow/package.json"), "utf8"),
+      ) as { version: string };
       assert.deepEqual(
-        listed.map((r) => r.headers["x-sandbox-name"]),
-        ["dev"],
+        listed.map((r) => [r.headers["x-sandbox-name"], r.headers["user-agent"]]),
+        [["dev", `pulumi-aep-flow/${version}`]],
       );
     });
   });

@@ -34,7 +34,7 @@ export interface Release {
 
 /**
  * What each copy's HTTP calls say in their `User-Agent`, so the emulator's request log shows which
- * copy's code made them. The product sends the bare name; the fixture releases add the version.
+ * copy's code made them: the client sends the name and the version of its own package.json.
  */
 export function userAgentOf(version: string): string {
   return `${PACKAGE}/${version}`;
@@ -42,7 +42,7 @@ export function userAgentOf(version: string): string {
 
 /**
  * Packs this checkout once (its built `dist/`, as `npm pack` ships it) and derives one release per
- * version from that tarball: package.json's version rewritten, and the User-Agent marked.
+ * version from that tarball: package.json's version rewritten (its calls' User-Agent follows).
  */
 export function packReleases(dir: string, versions: readonly string[]): Map<string, Release> {
   const packDir = path.join(dir, "checkout");
@@ -65,27 +65,11 @@ export function packReleases(dir: string, versions: readonly string[]): Map<stri
     delete pkg.devDependencies;
     delete pkg.scripts;
     writeFileSync(packageJson, JSON.stringify({ ...pkg, version }, null, 2));
-    markUserAgent(path.join(root, "dist/provider/client"), userAgentOf(version));
     const tarball = path.join(dir, `${PACKAGE}-${version}.tgz`);
     run("tar", ["-czf", tarball, "-C", work, "package"]);
     releases.set(version, { version, tarball });
   }
   return releases;
-}
-
-function markUserAgent(clientDir: string, userAgent: string): void {
-  const assignment = /(DEFAULT_USER_AGENT = )"pulumi-aep-flow";/;
-  const files = readdirSync(clientDir)
-    .filter((f) => f.endsWith(".js"))
-    .filter((f) => assignment.test(readFileSync(path.join(clientDir, f), "utf8")));
-  if (files.length !== 1) {
-    throw new Error(
-      `expected one DEFAULT_USER_AGENT = "pulumi-aep-flow" in ${clientDir}, found ${files.length}: ` +
-        "update markUserAgent in tests/e2e/layouts/fixtures.ts to where the client sets it",
-    );
-  }
-  const file = path.join(clientDir, files[0]!);
-  writeFileSync(file, readFileSync(file, "utf8").replace(assignment, `$1"${userAgent}";`));
 }
 
 /** How the library declares the package. */

@@ -1,5 +1,6 @@
 // The exact HTTP call behind every client method: method, path, query, headers, JSON body.
 import assert from "node:assert/strict";
+import nock from "nock";
 import {
   CATALOG,
   CONNECTION_ID,
@@ -8,10 +9,14 @@ import {
   ETAG_2,
   FLOW,
   FLOW_ID,
+  IMS,
   imsToken,
+  PLATFORM,
+  platformHeaders,
   platformJson,
   platformNoBody,
   testClient,
+  USER_AGENT,
 } from "./helpers";
 
 const connectionBody = {
@@ -33,6 +38,31 @@ describe("client: exact calls", () => {
     });
     ims.done();
     api.done();
+  });
+
+  it("every call, IMS included, names the package and its version as the User-Agent; userAgent replaces it", async () => {
+    // As package.json says, so Adobe's logs and the emulator's request log tell copies apart.
+    assert.match(USER_AGENT, /^pulumi-aep-flow\/\d+\.\d+\.\d+/);
+    const ims = imsToken();
+    const api = platformNoBody()
+      .get(`${FLOW}/flows/${FLOW_ID}`)
+      .reply(200, { items: [{ id: FLOW_ID, etag: ETAG_1 }] });
+    await testClient().client.get("flows", FLOW_ID);
+    ims.done();
+    api.done();
+
+    const custom = "acme-pipelines/2.0 pulumi-aep-flow";
+    const customIms = nock(IMS, { reqheaders: { "user-agent": custom } })
+      .post("/ims/token/v3")
+      .reply(200, { access_token: "t", token_type: "bearer", expires_in: 86399 });
+    const customApi = nock(PLATFORM, {
+      reqheaders: { ...platformHeaders("t"), "user-agent": custom },
+    })
+      .get(`${FLOW}/flows/${FLOW_ID}`)
+      .reply(200, { items: [{ id: FLOW_ID, etag: ETAG_1 }] });
+    await testClient(undefined, { userAgent: custom }).client.get("flows", FLOW_ID);
+    customIms.done();
+    customApi.done();
   });
 
   it("get unwraps the {items: [...]} envelope, with no Content-Type on a GET", async () => {

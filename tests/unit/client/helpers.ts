@@ -1,5 +1,6 @@
 // Shared fixtures of the client tests: fake settings with obviously fake credentials, the exact
 // headers every platform call must carry, and a nock interceptor for the IMS token request.
+import { readFileSync } from "node:fs";
 import nock from "nock";
 import {
   createAepClient,
@@ -22,6 +23,15 @@ export const SANDBOX = "dev";
 export const TOKEN_1 = "access-token-0000000000000001";
 export const TOKEN_2 = "access-token-0000000000000002";
 export const FIXED_TOKEN = "fixed-access-token-0000000000000009";
+
+/** What every call says it is: the package and the version in its package.json. */
+export const USER_AGENT = `pulumi-aep-flow/${
+  (
+    JSON.parse(readFileSync(require.resolve("pulumi-aep-flow/package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version
+}`;
 
 export const CONNECTION_ID = "9601747c-6874-4c02-bb00-5732a8c43086";
 export const FLOW_ID = "2edc08ac-4df5-4fe6-936f-81a19ce92f5c";
@@ -65,7 +75,7 @@ export function platformHeaders(token: string = TOKEN_1): Record<string, string>
     "x-gw-ims-org-id": ORG_ID,
     "x-sandbox-name": SANDBOX,
     accept: "application/json",
-    "user-agent": "pulumi-aep-flow",
+    "user-agent": USER_AGENT,
   };
 }
 
@@ -92,6 +102,7 @@ export function imsScope(): nock.Scope {
     reqheaders: {
       "content-type": "application/x-www-form-urlencoded",
       accept: "application/json",
+      "user-agent": USER_AGENT,
     },
     badheaders: ["authorization", "x-api-key", "x-gw-ims-org-id"],
   });
