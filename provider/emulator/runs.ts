@@ -10,6 +10,8 @@
  * Runs are produced lazily (no timers): before every request, and whenever the clock is advanced
  * or objects are inspected. The store keeps each run as it will be when finished; {@link runAt}
  * derives what it looks like at a given moment, so a restart or a clock jump needs no bookkeeping.
+ * A catch-up costs the same however many flows the emulator holds: it keeps when each flow's next
+ * run is due, recomputed only for the flows the store reports changed, and looks at the due ones.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
@@ -19,7 +21,7 @@ import { sourceRecords } from "./explore";
 import { actorOf } from "./gateway";
 import type { KindContext } from "./kinds/kind";
 import { listResponse, type QueryParams } from "./listQuery";
-import { parseSchedule, slotsBetween, type Slot } from "./schedule";
+import { nextSlotAfter, parseSchedule, slotsBetween, type Slot } from "./schedule";
 import { newEtag, type JsonObject, type Scope } from "./store";
 import type { NextRunSpec } from "./types";
 
@@ -72,13 +74,22 @@ interface PendingRun {
 export class FlowRuns {
   private readonly armed = new Map<string, ArmedRun>();
   private pending: PendingRun[] = [];
+  /** When the first of the pending runs ends. */
+  private nextCompletion = Number.POSITIVE_INFINITY;
+  /**
+   * When each flow's next run is due: the first schedule slot after its cursor, for the enabled
+   * flows with a schedule and a cursor (the others produce no run).
+   */
+  private readonly due = new Map<string, number>();
+  /** The earliest of them. */
+  private nextDue = Number.POSITIVE_INFINITY;
 
   /** Rebuilds the runs still going from the store (after a restart with a state file). */
   constructor(context: KindContext) {
     const now = context.clock.now();
     for (const { object } of context.store.entries("runs")) {
       if (completionOf(object) > now) {
-        this.pending.push({ flowId: String(object.flowId), run: object });
+        this.addPending(String(object.flowId), object);
       }
     }
   }
@@ -103,44 +114,84 @@ export class FlowRuns {
   clear(): void {
     this.armed.clear();
     this.pending = [];
+    this.nextCompletion = Number.POSITIVE_INFINITY;
   }
 
   /** Starts a run for every elapsed schedule slot of every enabled flow, and settles finished runs. */
   catchUp(context: KindContext): void {
     const now = context.clock.now();
-    for (const { scope, object: flow } of context.store.entries("flows")) {
-      const flowId = String(flow.id);
-      const schedule = parseSchedule(flow.scheduleParams);
-      const cursor = context.store.scheduleCursors.get(flowId);
-      if (
-        flow.state !== "enabled" ||
-        schedule === undefined ||
-        cursor === undefined ||
-        cursor >= now
-      ) {
-        continue;
+    this.updateDue(context);
+    if (this.nextDue <= now) {
+      for (const flowId of this.dueBy(now, context)) {
+        const found = context.store.getAnyScope("flows", flowId);
+        const schedule = parseSchedule(found?.object.scheduleParams);
+        const cursor = context.store.scheduleCursors.get(flowId);
+        if (found === undefined || schedule === undefined || cursor === undefined) {
+          continue;
+        }
+        const { scope, object: flow } = found;
+        const slots = slotsBetween(schedule, cursor, now, MAX_RUNS_PER_CATCH_UP);
+        for (const slot of slots) {
+          const run = buildRun(flow, scope, slot, this.takeArmed(flowId), context);
+          context.store.put("runs", scope, run);
+          this.addPending(flowId, run);
+        }
+        const last = slots.at(-1);
+        if (last !== undefined) {
+          context.store.scheduleCursors.set(flowId, last.at);
+        }
       }
-      const slots = slotsBetween(schedule, cursor, now, MAX_RUNS_PER_CATCH_UP);
-      for (const slot of slots) {
-        const run = buildRun(flow, scope, slot, this.takeArmed(flowId), context);
-        context.store.put("runs", scope, run);
-        this.pending.push({ flowId, run });
-      }
-      const last = slots.at(-1);
-      if (last !== undefined) {
-        context.store.scheduleCursors.set(flowId, last.at);
-      }
+      this.updateDue(context);
     }
     this.settle(context, now);
   }
 
-  /** Records each run that has finished by `now` as its flow's `lastRunDetails`. */
-  private settle(context: KindContext, now: number): void {
-    const finished = this.pending.filter((entry) => completionOf(entry.run) <= now);
-    if (finished.length === 0) {
+  /** Recomputes when the flows the store reports changed are due next. */
+  private updateDue(context: KindContext): void {
+    const changes = context.store.takeScheduleChanges();
+    if (changes !== "all" && changes.size === 0) {
       return;
     }
+    if (changes === "all") {
+      this.due.clear();
+    }
+    for (const flowId of changes === "all" ? context.store.ids("flows") : changes) {
+      const flow = context.store.getAnyScope("flows", flowId)?.object;
+      const schedule = flow?.state === "enabled" ? parseSchedule(flow.scheduleParams) : undefined;
+      const cursor = context.store.scheduleCursors.get(flowId);
+      const at =
+        schedule === undefined || cursor === undefined
+          ? undefined
+          : nextSlotAfter(schedule, cursor);
+      if (at === undefined) this.due.delete(flowId);
+      else this.due.set(flowId, at);
+    }
+    this.nextDue = earliest(this.due.values());
+  }
+
+  /** The flows due by `now`, in the store's order (the order their runs are created in). */
+  private dueBy(now: number, context: KindContext): string[] {
+    const due = [...this.due].filter(([, at]) => at <= now).map(([flowId]) => flowId);
+    if (due.length < 2) {
+      return due;
+    }
+    const position = new Map(context.store.ids("flows").map((flowId, index) => [flowId, index]));
+    return due.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
+  }
+
+  private addPending(flowId: string, run: JsonObject): void {
+    this.pending.push({ flowId, run });
+    this.nextCompletion = Math.min(this.nextCompletion, completionOf(run));
+  }
+
+  /** Records each run that has finished by `now` as its flow's `lastRunDetails`. */
+  private settle(context: KindContext, now: number): void {
+    if (this.nextCompletion > now) {
+      return;
+    }
+    const finished = this.pending.filter((entry) => completionOf(entry.run) <= now);
     this.pending = this.pending.filter((entry) => completionOf(entry.run) > now);
+    this.nextCompletion = earliest(this.pending.map((entry) => completionOf(entry.run)));
     const latest = new Map<string, JsonObject>();
     for (const { flowId, run } of finished) {
       const known = latest.get(flowId);
@@ -174,6 +225,13 @@ export class FlowRuns {
     }
     return armed.spec;
   }
+}
+
+/** The smallest of the times, or +Infinity for none. */
+function earliest(times: Iterable<number>): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const time of times) min = Math.min(min, time);
+  return min;
 }
 
 /** Validates an admin control (untyped input); throws a TypeError naming the field. */

@@ -95,13 +95,30 @@ export function slotsBetween(
   if (until < startMs) {
     return [];
   }
-  const first = after < startMs ? 0 : Math.floor((after - startMs) / periodMs) + 1;
+  const first = firstIndexAfter(startMs, periodMs, after);
   const last = Math.floor((until - startMs) / periodMs);
   const slots: Slot[] = [];
   for (let index = Math.max(first, last - cap + 1); index <= last; index++) {
     slots.push({ at: startMs + index * periodMs, index });
   }
   return slots;
+}
+
+/** The index of the first slot of a periodic schedule after `after`. */
+function firstIndexAfter(startMs: number, periodMs: number, after: number): number {
+  return after < startMs ? 0 : Math.floor((after - startMs) / periodMs) + 1;
+}
+
+/**
+ * When the first slot after `after` falls: {@link slotsBetween} has slots for `(after, until]` once
+ * `until` reaches it. Undefined for a `once` schedule whose slot is not after `after`.
+ */
+export function nextSlotAfter(schedule: ParsedSchedule, after: number): number | undefined {
+  const { startMs, periodMs } = schedule;
+  if (periodMs === undefined) {
+    return startMs > after ? startMs : undefined;
+  }
+  return startMs + firstIndexAfter(startMs, periodMs, after) * periodMs;
 }
 
 /**

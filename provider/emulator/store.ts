@@ -56,12 +56,42 @@ export function newEtag(nowMs: number): string {
   return `"${randomBytes(4).toString("hex")}-0000-0200-0000-${seconds}0000"`;
 }
 
+/** What changed for run catch-up: some flows (by id), or everything (after a load or a clear). */
+export type ScheduleChanges = ReadonlySet<string> | "all";
+
+/** Schedule cursors that report every change, so catch-up can look at the changed flows only. */
+class ScheduleCursors extends Map<string, number> {
+  constructor(private readonly changed: (flowId: string | undefined) => void) {
+    super();
+  }
+
+  override set(flowId: string, at: number): this {
+    super.set(flowId, at);
+    this.changed(flowId);
+    return this;
+  }
+
+  override delete(flowId: string): boolean {
+    const existed = super.delete(flowId);
+    if (existed) this.changed(flowId);
+    return existed;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.changed(undefined);
+  }
+}
+
 /** The object store. Mutations mark it dirty; {@link Store.flush} writes the state file. */
 export class Store {
   private records = emptyRecords();
   readonly tokens = new Map<string, IssuedToken>();
   /** Per flow: emulator time up to which its schedule slots have been turned into runs. */
-  readonly scheduleCursors = new Map<string, number>();
+  readonly scheduleCursors: Map<string, number> = new ScheduleCursors((flowId) =>
+    this.scheduleChanged(flowId),
+  );
+  private scheduleChanges: Set<string> | "all" = "all";
   private dirty = false;
 
   constructor(private readonly stateFile?: string) {}
@@ -80,6 +110,7 @@ export class Store {
         this.records[collection].set(String(record.object.id), record);
       }
     }
+    this.scheduleChanged(undefined);
     for (const [token, issued] of Object.entries(snapshot.tokens)) {
       this.tokens.set(token, issued);
     }
@@ -109,6 +140,26 @@ export class Store {
     writeFileSync(temporary, JSON.stringify(snapshot, null, 2));
     renameSync(temporary, this.stateFile);
     this.dirty = false;
+  }
+
+  /**
+   * The flows written or removed, or whose schedule cursor moved, since the last call: all that
+   * run catch-up has to look at again.
+   */
+  takeScheduleChanges(): ScheduleChanges {
+    const changes = this.scheduleChanges;
+    this.scheduleChanges = new Set();
+    return changes;
+  }
+
+  private scheduleChanged(flowId: string | undefined): void {
+    if (flowId === undefined) this.scheduleChanges = "all";
+    else if (this.scheduleChanges !== "all") this.scheduleChanges.add(flowId);
+  }
+
+  /** The ids of a collection, in creation order. */
+  ids(collection: Collection): string[] {
+    return [...this.records[collection].keys()];
   }
 
   /** Records that something outside the record maps (tokens, cursors) changed. */
@@ -156,12 +207,14 @@ export class Store {
       scope: { ...scope },
       object: cloneJson(object),
     });
+    if (collection === "flows") this.scheduleChanged(String(object.id));
     this.dirty = true;
   }
 
   /** Removes an object; returns whether it existed. */
   remove(collection: Collection, id: string): boolean {
     const existed = this.records[collection].delete(id);
+    if (existed && collection === "flows") this.scheduleChanged(id);
     this.dirty ||= existed;
     return existed;
   }

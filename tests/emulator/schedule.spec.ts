@@ -290,6 +290,41 @@ describe("emulator schedules and runs", () => {
       assert.equal((await runsOf(pipeline.flowId)).length, 2);
     });
 
+    it("follows a flow disabled, rescheduled or deleted outside the API (in the UI)", async () => {
+      const start = startOfMinute(emulator);
+      const created = async (): Promise<string> =>
+        (await createFlow(everyFifteenMinutes(start))).body.id;
+      const kept = await created();
+      const disabled = await created();
+      const deleted = await created();
+      // Each ran once when created (its start had passed).
+      emulator.editOutOfBand("flows", kept, { scheduleParams: { interval: "30" } });
+      emulator.editOutOfBand("flows", disabled, { state: "disabled" });
+      emulator.deleteOutOfBand("flows", deleted);
+      await advance(HOUR);
+      assert.equal((await runsOf(kept)).length, 1 + 2);
+      assert.equal((await runsOf(disabled)).length, 1);
+      assert.equal((await runsOf(deleted)).length, 1);
+    });
+
+    it("produces the runs of flows due together in the order the flows were created", async () => {
+      const start = startOfMinute(emulator);
+      const first = (await createFlow(everyFifteenMinutes(start))).body.id;
+      const second = (await createFlow(everyFifteenMinutes(start))).body.id;
+      // Writes to a flow do not move it: disabled and enabled again, the first still comes first.
+      await api.post(`/flows/${first}/action?op=disable`);
+      await api.post(`/flows/${first}/action?op=enable`);
+      const before = emulator.objects("runs").length;
+      await advance(30 * MINUTE);
+      assert.deepEqual(
+        emulator
+          .objects("runs")
+          .slice(before)
+          .map((run) => run.flowId),
+        [first, first, second, second],
+      );
+    });
+
     it("caps the runs produced by one huge advance at 1000 per flow", async () => {
       await advance(365 * DAY);
       const count = await api.get(`/runs?property=flowId==${pipeline.flowId}&count=true`);
