@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { SETTINGS } from "../client/settings";
 import type { ClientScope } from "../client/transport";
 import type { FieldRule } from "./engine";
-import { deepEqual, isPlainObject, UNKNOWN, valueAt, type PlainObject } from "./values";
+import { isPlainObject, UNKNOWN, valueAt, type PlainObject } from "./values";
 
 /**
  * The input that names the object to adopt. It is in no resource's field table, so a changed
@@ -35,24 +35,6 @@ export function checkAdopt(typeName: string, adopt: unknown): pulumi.dynamic.Che
         `pass the id of the existing ${typeName} to take over, or leave adopt out to create a new one`,
     },
   ];
-}
-
-/**
- * The fields whose live value differs from the declared one. A secret field (a credential) is
- * masked on read, so it cannot be compared: declared, it always counts as differing, and
- * adoption writes it.
- */
-export function adoptionDifferences(
-  fields: readonly FieldRule[],
-  live: PlainObject,
-  declared: PlainObject,
-): FieldRule[] {
-  return fields.filter((rule) => {
-    const path = rule.path.split(".");
-    const wanted = valueAt(declared, path);
-    if (rule.secret) return wanted !== undefined;
-    return !deepEqual(valueAt(live, path), wanted);
-  });
 }
 
 /**

@@ -14,13 +14,7 @@ import {
 } from "../client";
 import type { ClientScope } from "../client/transport";
 import type { AepClient } from "../client/types";
-import {
-  adoptionDifferences,
-  checkAdopt,
-  notFoundMessage,
-  refusalMessage,
-  splitAdopt,
-} from "./adoption";
+import { checkAdopt, notFoundMessage, refusalMessage, splitAdopt } from "./adoption";
 import { PROVIDER_KEY } from "./providerText";
 import { checkInputs } from "./validation";
 import { deepEqual, valueAt, withoutUndefined, type PlainObject } from "./values";
@@ -255,7 +249,7 @@ export function implementResource<In extends PlainObject>(
       imsOrgId: location.orgId,
     });
 
-  /** Inputs left out that the program may leave out when adopting: the live value stays. */
+  /** A field of an input adoption may leave out, left out: the live value stays, so no change. */
   const keptWhenAbsent = (rule: FieldRule, news: PlainObject) => {
     const path = rule.path.split(".");
     return (
@@ -266,6 +260,18 @@ export function implementResource<In extends PlainObject>(
   /** The fields the proposed inputs change. */
   const declaredChanges = (olds: PlainObject, news: In) =>
     changedFields(fields, olds, news).filter((rule) => !keptWhenAbsent(rule, news));
+  /**
+   * What adopting changes: what an update from the live values would, and every declared
+   * credential, which Adobe masks on read, so it cannot be compared.
+   */
+  const adoptionChanges = (live: PlainObject, news: In) => {
+    const changed = declaredChanges(live, news);
+    return fields.filter(
+      (rule) =>
+        changed.includes(rule) ||
+        (rule.secret && valueAt(news, rule.path.split(".")) !== undefined),
+    );
+  };
 
   /** Without `adopt`, the inputs only adoption may leave out are required. */
   const missingUnlessAdopting = (adopt: unknown, inputs: PlainObject) =>
@@ -321,9 +327,7 @@ export function implementResource<In extends PlainObject>(
       const projected = remote.inputsFrom(live, inputs);
       const parsed = schema.safeParse(projected);
       const liveInputs: PlainObject = parsed.success ? parsed.data : projected;
-      const differing = adoptionDifferences(fields, liveInputs, inputs).filter(
-        (rule) => !keptWhenAbsent(rule, inputs),
-      );
+      const differing = adoptionChanges(liveInputs, inputs);
       const refused = [
         ...differing.filter((rule) => rule.change === "replace").map((rule) => rule.path),
         ...(definition.extraReplaces?.(liveInputs, inputs) ?? []),
