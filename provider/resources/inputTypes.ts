@@ -14,7 +14,9 @@ type Plain<T> = T extends readonly (infer Item)[]
     : T;
 
 /** The `Args` of a resource: its top level is a plain object, as Pulumi users expect. */
-export type ResourceArgs<T> = { [K in keyof T]: DeepInput<T[K]> };
+export type ResourceArgs<T> = { [K in keyof T]: DeepInput<T[K]> } & {
+  adopt?: pulumi.Input<string>;
+};
 
 /** Adds `names` to the secret outputs of a resource, keeping any the caller asked for. */
 export function withSecretOutputs(
