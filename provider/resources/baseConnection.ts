@@ -40,7 +40,7 @@ const fields: readonly FieldRule[] = [
 ];
 
 /** Flow Service returns secret auth params masked (or not at all): keep the last known value. */
-const MASKED = /^[*•]+$/;
+export const MASKED = /^[*•]+$/;
 
 function keepSecrets(projected: PlainObject, previous: PlainObject | undefined): PlainObject {
   const before = previous?.auth;
