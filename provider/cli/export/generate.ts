@@ -204,6 +204,7 @@ function packageJson({ model, options }: Project): string {
 function readme(project: Project): string {
   const { model, resources, secrets, outputs } = project;
   const flows = resources.filter((resource) => resource.type === "Dataflow").length;
+  const example = resources.find((resource) => resource.type === "Dataflow") ?? resources[0]!;
   const table = [
     "| resource | type | adopts |",
     "| --- | --- | --- |",
@@ -226,13 +227,16 @@ function readme(project: Project): string {
       "deletes it; a later change of `adopt` itself is not a diff.",
     "To let Pulumi stop managing an object without deleting it from Adobe Experience Platform, give " +
       "its resource the `retainOnDelete` option before removing it or destroying the stack:",
-    '```ts\nnew aep.Dataflow("...", { ... }, { retainOnDelete: true });\n```',
+    "```ts\n" +
+      `new aep.${example.type}(${JSON.stringify(example.name)}, { /* as in index.ts */ }, { retainOnDelete: true });\n` +
+      "```",
     ...(secrets.length > 0
       ? [
           "## Credentials",
           "Flow Service masks credentials when it is read, so the export wrote none: the program " +
             "reads each from the stack config as a secret (`config.requireSecret`). Set every one " +
-            "before the first `pulumi up`; the account keeps the value you set.",
+            "before the first `pulumi up`, which writes them to their accounts (masked, the live " +
+            "ones cannot be compared with them).",
           `\`\`\`sh\n${secretLines.join("\n")}\n\`\`\``,
         ]
       : []),

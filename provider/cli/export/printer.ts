@@ -29,7 +29,7 @@ const INDENT = "  ";
 /** Keys narrower than this keep a long value on their line (prettier: tab width + 3). */
 const SHORT_KEY_WIDTH = 5;
 
-/** A key that needs no quotes (prettier quotes every key of an object as soon as one needs it). */
+/** A key that needs no quotes. */
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 function isRecord(value: Printable): value is { readonly [key: string]: Printable } {
@@ -39,9 +39,7 @@ function isRecord(value: Printable): value is { readonly [key: string]: Printabl
 }
 
 function keysOf(record: { readonly [key: string]: Printable }): string[] {
-  const keys = Object.keys(record);
-  const quote = keys.some((key) => !IDENTIFIER.test(key));
-  return keys.map((key) => (quote ? JSON.stringify(key) : key));
+  return Object.keys(record).map((key) => (IDENTIFIER.test(key) ? key : JSON.stringify(key)));
 }
 
 /** The value on one line. */
