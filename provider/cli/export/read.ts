@@ -26,6 +26,7 @@ import {
   type ExportedObject,
   type Inputs,
   type ObjectKey,
+  type ReferencedOutput,
   type Value,
 } from "./model";
 
@@ -143,12 +144,30 @@ export function declarationOrder(
   return objects;
 }
 
+/** The object that refers to others, while it is read: its name in messages and what it uses. */
+interface Referrer {
+  what: string;
+  dependencies: ObjectKey[];
+}
+
 class SandboxReader {
   readonly nodes = new Map<ObjectKey, Node>();
   readonly warnings: string[] = [];
   /** Reads in progress or done, so that each object is read once. */
   private readonly reads = new Map<ObjectKey, Promise<boolean>>();
   private readonly specs = new Map<string, Promise<SpecObject | undefined>>();
+  /** How each kind a flow refers to, directly or not, is read; `undefined` when it does not exist. */
+  private readonly readers: Record<
+    Exclude<ExportKind, "Dataflow">,
+    (id: string) => Promise<Node | undefined>
+  > = {
+    SourceConnection: (id) => this.connection("sourceConnections", "SourceConnection", id),
+    TargetConnection: (id) => this.connection("targetConnections", "TargetConnection", id),
+    BaseConnection: (id) => this.baseConnection(id),
+    Dataset: (id) => this.dataset(id),
+    MappingSet: (id) => this.mappingSet(id),
+    XdmSchema: (id) => this.schema(id),
+  };
 
   constructor(private readonly client: AepClient) {}
 
@@ -165,76 +184,57 @@ class SandboxReader {
     return pending;
   }
 
-  /** A reference to the object `key` when it exists, else the id as it is (and a warning). */
+  /**
+   * The object of `kind` that `id` names, read once: a reference to its `output` when it exists
+   * (and a dependency of `from`), else the id as it is. A missing schema is no surprise (a
+   * standard schema is not in the tenant container); any other missing object is warned about.
+   */
   private async refer(
-    kind: ExportKind,
+    kind: Exclude<ExportKind, "Dataflow">,
     id: unknown,
-    output: "id" | "schemaId",
-    read: (id: string) => Promise<Node | undefined>,
-    usedBy: string,
-  ): Promise<{ value: Value; key?: ObjectKey }> {
-    if (typeof id !== "string" || id === "") return { value: (id ?? null) as Value };
+    output: ReferencedOutput,
+    from: Referrer,
+  ): Promise<Value> {
+    if (typeof id !== "string" || id === "") return (id ?? null) as Value;
     const key = objectKey(kind, id);
-    if (await this.once(key, () => read(id))) return { value: new Reference(key, output), key };
+    if (await this.once(key, () => this.readers[kind](id))) {
+      from.dependencies.push(key);
+      return new Reference(key, output);
+    }
     if (kind !== "XdmSchema") {
       this.warnings.push(
-        `${usedBy} names ${kind} ${id}, which does not exist: the program keeps the id as it is`,
+        `${from.what} names ${kind} ${id}, which does not exist: the program keeps the id as it is`,
       );
     }
-    return { value: id };
+    return id;
   }
 
   async flow(flow: FlowServiceObject): Promise<ObjectKey> {
     const key = objectKey("Dataflow", flow.id);
     await this.once(key, async () => {
       const label = String(flow.name ?? "");
-      const usedBy = `Dataflow ${JSON.stringify(label)} (${flow.id})`;
+      const from: Referrer = { what: describe("Dataflow", label, flow.id), dependencies: [] };
       const inputs = this.live("Dataflow", flow, label);
-      const dependencies: ObjectKey[] = [];
       const notes: string[] = [];
-      const ids = async (
-        member: string,
-        kind: ExportKind,
-        read: (id: string) => Promise<Node | undefined>,
-      ) => {
+      const ids = async (member: string, kind: "SourceConnection" | "TargetConnection") => {
         const listed = Array.isArray(inputs[member]) ? (inputs[member] as unknown[]) : [];
-        const refs = await Promise.all(
-          listed.map((id) => this.refer(kind, id, "id", read, usedBy)),
-        );
-        dependencies.push(...refs.flatMap((ref) => (ref.key ? [ref.key] : [])));
-        return refs.map((ref) => ref.value);
+        const values: Value[] = [];
+        for (const id of listed) values.push(await this.refer(kind, id, "id", from));
+        return values;
       };
-      const sourceConnectionIds = await ids("sourceConnectionIds", "SourceConnection", (id) =>
-        this.source(id),
-      );
-      const targetConnectionIds = await ids("targetConnectionIds", "TargetConnection", (id) =>
-        this.target(id),
-      );
-      let transformations: Value[] | undefined;
+      const refined: Record<string, Value> = {
+        ...inputs,
+        sourceConnectionIds: await ids("sourceConnectionIds", "SourceConnection"),
+        targetConnectionIds: await ids("targetConnectionIds", "TargetConnection"),
+      };
       if (Array.isArray(inputs.transformations)) {
-        transformations = [];
+        const transformations: Value[] = [];
         for (const transformation of inputs.transformations as Value[]) {
-          transformations.push(
-            await this.transformation(transformation, usedBy, dependencies, notes),
-          );
+          transformations.push(await this.transformation(transformation, from, notes));
         }
+        refined.transformations = transformations;
       }
-      return {
-        object: {
-          key,
-          kind: "Dataflow",
-          id: flow.id,
-          label,
-          inputs: {
-            ...inputs,
-            sourceConnectionIds,
-            targetConnectionIds,
-            ...(transformations !== undefined ? { transformations } : {}),
-          },
-          notes,
-        },
-        dependencies,
-      };
+      return node("Dataflow", flow.id, label, refined, from.dependencies, { notes });
     });
     return key;
   }
@@ -246,46 +246,32 @@ class SandboxReader {
    */
   private async transformation(
     transformation: Value,
-    usedBy: string,
-    dependencies: ObjectKey[],
+    from: Referrer,
     notes: string[],
   ): Promise<Value> {
     if (!isRecord(transformation) || transformation.name !== "Mapping") return transformation;
     const params = isRecord(transformation.params) ? transformation.params : {};
-    const mappingId = params.mappingId;
+    const mappingId = await this.refer("MappingSet", params.mappingId, "id", from);
+    if (!(mappingId instanceof Reference)) return transformation;
     const used = Number(params.mappingVersion);
-    const ref = await this.refer(
-      "MappingSet",
-      mappingId,
-      "id",
-      (id) => this.mappingSet(id),
-      usedBy,
-    );
-    if (ref.key === undefined) return transformation;
-    dependencies.push(ref.key);
-    const current = this.nodes.get(ref.key)?.version;
-    let mappingVersion: Value = new Reference(ref.key, "version");
-    if (current !== used) {
+    const current = this.nodes.get(mappingId.target)?.version;
+    let mappingVersion: Value = new Reference(mappingId.target, "version");
+    if (!Number.isInteger(used)) {
+      mappingVersion = params.mappingVersion as Value;
+    } else if (used !== current) {
       mappingVersion = used;
+      const set = `mapping set ${String(params.mappingId)}`;
       notes.push(
-        `${usedBy} runs version ${used} of mapping set ${String(mappingId)}, which is now at version ` +
-          `${String(current)}: mappingVersion stays ${used} (the set's \`version\` would move the flow to version ${String(current)})`,
+        `${from.what} runs version ${used} of ${set}, which is now at version ${String(current)}: ` +
+          `mappingVersion stays ${used} (the set's \`version\` would move the flow to version ${String(current)})`,
       );
-      if ((await this.client.getMappingSet(String(mappingId), used)) === undefined) {
+      if ((await this.client.getMappingSet(String(params.mappingId), used)) === undefined) {
         this.warnings.push(
-          `${usedBy} runs version ${used} of mapping set ${String(mappingId)}, which Data Prep does not have`,
+          `${from.what} runs version ${used} of ${set}, which Data Prep does not have`,
         );
       }
     }
-    return { ...transformation, params: { ...params, mappingId: ref.value, mappingVersion } };
-  }
-
-  private async source(id: string): Promise<Node | undefined> {
-    return this.connection("sourceConnections", "SourceConnection", id);
-  }
-
-  private async target(id: string): Promise<Node | undefined> {
-    return this.connection("targetConnections", "TargetConnection", id);
+    return { ...transformation, params: { ...params, mappingId, mappingVersion } };
   }
 
   /**
@@ -300,47 +286,24 @@ class SandboxReader {
     const remote = await this.client.get(collection, id);
     if (remote === undefined) return undefined;
     const label = String(remote.name ?? "");
-    const usedBy = `${kind} ${JSON.stringify(label)} (${id})`;
-    const inputs = this.live(kind, remote, label);
-    const dependencies: ObjectKey[] = [];
-    const refer = async (
-      refKind: ExportKind,
-      value: unknown,
-      output: "id" | "schemaId",
-      read: (id: string) => Promise<Node | undefined>,
+    const from: Referrer = { what: describe(kind, label, id), dependencies: [] };
+    let inputs = this.live(kind, remote, label);
+    const at = async (
+      path: readonly string[],
+      refKind: Exclude<ExportKind, "Dataflow">,
+      output: ReferencedOutput,
     ) => {
-      const ref = await this.refer(refKind, value, output, read, usedBy);
-      if (ref.key) dependencies.push(ref.key);
-      return ref.value;
+      const value = valueAt(inputs, path);
+      if (value !== undefined) {
+        inputs = replacedAt(inputs, path, await this.refer(refKind, value, output, from));
+      }
     };
-    const result: Record<string, Value> = { ...inputs };
-    if (inputs.baseConnectionId !== undefined) {
-      result.baseConnectionId = await refer(
-        "BaseConnection",
-        inputs.baseConnectionId,
-        "id",
-        (base) => this.baseConnection(base),
-      );
+    await at(["baseConnectionId"], "BaseConnection", "id");
+    if (kind === "TargetConnection") {
+      await at(["params", "dataSetId"], "Dataset", "id");
+      await at(["data", "schema", "id"], "XdmSchema", "schemaId");
     }
-    const params = isRecord(inputs.params) ? inputs.params : undefined;
-    if (kind === "TargetConnection" && params?.dataSetId !== undefined) {
-      result.params = {
-        ...params,
-        dataSetId: await refer("Dataset", params.dataSetId, "id", (dataset) =>
-          this.dataset(dataset),
-        ),
-      };
-    }
-    const data = isRecord(inputs.data) ? inputs.data : undefined;
-    const schema = isRecord(data?.schema) ? data.schema : undefined;
-    if (kind === "TargetConnection" && schema?.id !== undefined) {
-      const schemaId = await refer("XdmSchema", schema.id, "schemaId", (s) => this.schema(s));
-      result.data = { ...data, schema: { ...schema, id: schemaId } };
-    }
-    return {
-      object: { key: objectKey(kind, id), kind, id, label, inputs: result, notes: [] },
-      dependencies,
-    };
+    return node(kind, id, label, inputs, from.dependencies);
   }
 
   /** A base connection, its credentials replaced by secrets the program reads from its config. */
@@ -356,41 +319,17 @@ class SandboxReader {
     );
     // A required credential Adobe leaves out entirely is still one the program must declare.
     for (const name of specSecrets?.required ?? []) params[name] ??= PLACEHOLDER;
-    const secret = (name: string, value: unknown) =>
+    const isSecret = (name: string) =>
       specSecrets?.secret.includes(name) === true ||
       CREDENTIAL_NAME.test(name) ||
-      (typeof value === "string" && MASKED.test(value));
-    const secrets = Object.keys(params).filter((name) => secret(name, params[name]));
-    const inputs = this.live("BaseConnection", { ...remote, auth: { ...auth, params } }, label);
-    const declared = isRecord(valueAt(inputs, ["auth"])) ? (inputs.auth as PlainObject) : undefined;
-    const declaredParams = isRecord(declared?.params) ? declared.params : {};
-    const withSecrets: Inputs = {
-      ...inputs,
-      ...(declared !== undefined
-        ? {
-            auth: {
-              ...(declared as Inputs),
-              params: Object.fromEntries(
-                Object.entries(declaredParams).map(([name, value]) => [
-                  name,
-                  secrets.includes(name) ? new SecretParam(name) : (value as Value),
-                ]),
-              ),
-            },
-          }
-        : {}),
-    };
-    return {
-      object: {
-        key: objectKey("BaseConnection", id),
-        kind: "BaseConnection",
-        id,
-        label,
-        inputs: withSecrets,
-        notes: [],
-      },
-      dependencies: [],
-    };
+      (typeof params[name] === "string" && MASKED.test(params[name]));
+    let inputs = this.live("BaseConnection", { ...remote, auth: { ...auth, params } }, label);
+    const declared = valueAt(inputs, ["auth", "params"]);
+    for (const name of isRecord(declared) ? Object.keys(declared) : []) {
+      if (isSecret(name))
+        inputs = replacedAt(inputs, ["auth", "params", name], new SecretParam(name));
+    }
+    return node("BaseConnection", id, label, inputs);
   }
 
   /** The auth params the connection spec's auth type marks secret (`format: password`), and those it requires. */
@@ -416,58 +355,26 @@ class SandboxReader {
     const remote = await this.client.getDataset(id);
     if (remote === undefined) return undefined;
     const label = String(remote.name ?? "");
-    const inputs = this.live("Dataset", remote, label, id);
-    const dependencies: ObjectKey[] = [];
-    const schemaRef = isRecord(inputs.schemaRef) ? inputs.schemaRef : undefined;
-    let result: Inputs = inputs;
-    if (schemaRef?.id !== undefined) {
-      const ref = await this.refer(
-        "XdmSchema",
-        schemaRef.id,
-        "schemaId",
-        (s) => this.schema(s),
-        `Dataset ${JSON.stringify(label)} (${id})`,
-      );
-      if (ref.key) dependencies.push(ref.key);
-      result = { ...inputs, schemaRef: { ...schemaRef, id: ref.value } };
+    const from: Referrer = { what: describe("Dataset", label, id), dependencies: [] };
+    let inputs = this.live("Dataset", remote, label, id);
+    const schemaId = valueAt(inputs, ["schemaRef", "id"]);
+    if (schemaId !== undefined) {
+      const schema = await this.refer("XdmSchema", schemaId, "schemaId", from);
+      inputs = replacedAt(inputs, ["schemaRef", "id"], schema);
     }
-    return {
-      object: {
-        key: objectKey("Dataset", id),
-        kind: "Dataset",
-        id,
-        label,
-        inputs: result,
-        notes: [],
-      },
-      dependencies,
-    };
+    return node("Dataset", id, label, inputs, from.dependencies);
   }
 
   /** The mapping set as an adoption reads it (its current version), into its schema. */
   private async mappingSet(id: string): Promise<Node | undefined> {
     const remote = await this.client.getMappingSet(id);
     if (remote === undefined) return undefined;
+    const from: Referrer = { what: `MappingSet ${id}`, dependencies: [] };
     const inputs = this.live("MappingSet", remote, "", id);
-    const ref = await this.refer(
-      "XdmSchema",
-      inputs.outputSchema,
-      "schemaId",
-      (s) => this.schema(s),
-      `MappingSet ${id}`,
-    );
-    return {
-      object: {
-        key: objectKey("MappingSet", id),
-        kind: "MappingSet",
-        id,
-        label: "",
-        inputs: { ...inputs, outputSchema: ref.value },
-        notes: [],
-      },
-      dependencies: ref.key ? [ref.key] : [],
+    const outputSchema = await this.refer("XdmSchema", inputs.outputSchema, "schemaId", from);
+    return node("MappingSet", id, "", { ...inputs, outputSchema }, from.dependencies, {
       version: remote.version,
-    };
+    });
   }
 
   /** A tenant schema; a standard one (the registry's tenant container does not have it) stays an id. */
@@ -475,17 +382,8 @@ class SandboxReader {
     const remote = await this.client.getSchema(id);
     if (remote === undefined) return undefined;
     const label = String(remote.title ?? "");
-    return {
-      object: {
-        key: objectKey("XdmSchema", id),
-        kind: "XdmSchema",
-        id: remote.$id,
-        label,
-        inputs: this.live("XdmSchema", remote, label, remote.$id),
-        notes: [],
-      },
-      dependencies: [],
-    };
+    const inputs = this.live("XdmSchema", remote, label, remote.$id);
+    return node("XdmSchema", remote.$id, label, inputs, [], {}, id);
   }
 
   /**
@@ -500,7 +398,7 @@ class SandboxReader {
     id = String(remote.id),
   ): Inputs {
     const definition = definitionOf(kind);
-    const what = `${kind} ${JSON.stringify(label)} (${id})`;
+    const what = describe(kind, label, id);
     let candidate: PlainObject = definition.remote.inputsFrom(remote, undefined);
     for (;;) {
       const parsed = definition.schema.safeParse(candidate);
@@ -522,6 +420,43 @@ class SandboxReader {
     );
     return candidate as Inputs;
   }
+}
+
+/** How messages name an object: `Dataflow "Spring flow" (2edc08ac-...)`. */
+function describe(kind: ExportKind, label: string, id: string): string {
+  return `${kind} ${JSON.stringify(label)} (${id})`;
+}
+
+/**
+ * A node of `kind` whose `adopt` is `id`. `keyId` is the id others name it by, when that differs
+ * (a schema named by its `meta:altId`, adopted by its `$id`).
+ */
+function node(
+  kind: ExportKind,
+  id: string,
+  label: string,
+  inputs: Inputs,
+  dependencies: ObjectKey[] = [],
+  extra: { notes?: string[]; version?: number } = {},
+  keyId = id,
+): Node {
+  return {
+    object: { key: objectKey(kind, keyId), kind, id, label, inputs, notes: extra.notes ?? [] },
+    dependencies,
+    ...(extra.version !== undefined ? { version: extra.version } : {}),
+  };
+}
+
+/** `inputs` with `value` at `path` (every step of which exists). */
+function replacedAt(inputs: Inputs, path: readonly string[], value: Value): Inputs {
+  const [head, ...rest] = path;
+  if (head === undefined) return inputs;
+  const child = inputs[head];
+  return {
+    ...inputs,
+    [head]:
+      rest.length === 0 || !isRecord(child) ? value : replacedAt(child as Inputs, rest, value),
+  };
 }
 
 interface AuthSecrets {
