@@ -13,7 +13,7 @@ import {
   type Value,
 } from "./model";
 import { allocateNames, ConfigKeys, type ObjectNames } from "./names";
-import { broken, Code, comment, PRINT_WIDTH, type Printable } from "./printer";
+import { broken, Code, comment, PRINT_WIDTH, stringLiteral, type Printable } from "./printer";
 
 export interface GeneratedFile {
   /** Relative to the project folder. */
@@ -72,7 +72,7 @@ export function generateProject(model: ExportModel, options: ProjectOptions): Ge
       if (value instanceof SecretParam) {
         const key = keys.keyFor(own.variable, value.param);
         secrets.push({ key, resource: own.name, input: path.join(".") });
-        return new Code(`config.requireSecret(${JSON.stringify(key)})`);
+        return new Code(`config.requireSecret(${stringLiteral(key)})`);
       }
       if (Array.isArray(value))
         return value.map((item: Value, i) => toPrintable(item, [...path, String(i)]));
@@ -116,7 +116,7 @@ export function generateProject(model: ExportModel, options: ProjectOptions): Ge
 function declaration(object: ExportedObject, names: ObjectNames, args: Printable): string {
   const notes = object.notes.map((note) => `${comment(note)}\n`).join("");
   const head = `const ${names.variable} = new aep.${object.kind}(`;
-  const name = JSON.stringify(names.name);
+  const name = stringLiteral(names.name);
   const hugged = `${head}${name}, {`;
   // Prettier keeps the arguments object on the first line when that line fits, else one per line.
   if (hugged.length <= PRINT_WIDTH) return `${notes}${head}${name}, ${broken(args, "")});`;

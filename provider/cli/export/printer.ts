@@ -1,8 +1,8 @@
 /**
  * A small printer of TypeScript values for the generated program, in the layout prettier gives
  * them (100 columns, two-space indent, trailing commas): a value stays on one line when it fits,
- * otherwise each member goes on a line of its own. String literals are JSON.stringify's, which
- * is a valid TypeScript literal for any string.
+ * otherwise each member goes on a line of its own. String literals are built from JSON.stringify's,
+ * which is a valid TypeScript literal for any string.
  */
 
 /** An expression printed as it is (`mailchimpAccount.id`). */
@@ -39,7 +39,7 @@ function isRecord(value: Printable): value is { readonly [key: string]: Printabl
 }
 
 function keysOf(record: { readonly [key: string]: Printable }): string[] {
-  return Object.keys(record).map((key) => (IDENTIFIER.test(key) ? key : JSON.stringify(key)));
+  return Object.keys(record).map((key) => (IDENTIFIER.test(key) ? key : stringLiteral(key)));
 }
 
 /** The value on one line. */
@@ -51,7 +51,24 @@ function flat(value: Printable): string {
     const members = Object.values(value).map((member, i) => `${keys[i]}: ${flat(member)}`);
     return members.length === 0 ? "{}" : `{ ${members.join(", ")} }`;
   }
-  return JSON.stringify(value);
+  return typeof value === "string" ? stringLiteral(value) : JSON.stringify(value);
+}
+
+/**
+ * A string literal as prettier writes it: double quotes, unless the text holds more double
+ * quotes than single ones (`'the "spring" flow'`).
+ */
+export function stringLiteral(text: string): string {
+  const json = JSON.stringify(text);
+  const doubles = text.split('"').length - 1;
+  const singles = text.split("'").length - 1;
+  if (doubles <= singles) return json;
+  // JSON's escapes are pairs (`\\`, `\"`...): take each pair as a whole, then escape `'`.
+  const body = json
+    .slice(1, -1)
+    .replace(/\\(.)/g, (pair: string, char: string) => (char === '"' ? '"' : pair))
+    .replace(/'/g, "\\'");
+  return `'${body}'`;
 }
 
 /** Prettier always breaks an array of two or more objects that have more than one member each. */

@@ -18,6 +18,7 @@ import {
   exportOf,
   MAILCHIMP_SPEC,
   PASSWORD,
+  quotedNames,
   schema,
   sourceConnection,
   TENANT,
@@ -198,10 +199,14 @@ describe("aep-flow export: reading a sandbox and generating the program", () => 
   });
 
   it("lays index.ts out as prettier does", async () => {
-    for (const sandbox of [threeCampaigns(), trickyNames()]) {
+    const quoted = quotedNames();
+    for (const sandbox of [threeCampaigns(), trickyNames(), quoted]) {
       const index = file((await exported(sandbox)).project, "index.ts");
       assert.equal(await prettierFormat(index), index);
     }
+    const index = file((await exported(quoted)).project, "index.ts");
+    assert.ok(index.includes(`  name: 'The "big" summer\\'s flow',\n`), index);
+    assert.ok(index.includes(`  name: "Jo's \\\\ account",\n`), index);
   });
 
   it("names objects after their names, whatever they are, and quotes keys that need it", async () => {

@@ -274,3 +274,11 @@ export function trickyNames(): MemorySandbox {
     connectionSpecs: [MAILCHIMP_SPEC],
   };
 }
+
+/** The three campaigns with quotes and a backslash in names: string literals prettier's way. */
+export function quotedNames(): MemorySandbox {
+  const sandbox = threeCampaigns();
+  sandbox.flows![0]!.name = 'The "big" summer\'s flow';
+  sandbox.connections![0]!.name = "Jo's \\ account";
+  return sandbox;
+}

@@ -21,6 +21,7 @@ import { PACKAGE_ROOT } from "../../../provider/resources/packageCopy";
 import {
   dataflow,
   exportOf,
+  quotedNames,
   threeCampaigns,
   trickyNames,
   type MemorySandbox,
@@ -77,6 +78,7 @@ describe("aep-flow export: the generated program type-checks against the package
   for (const [name, sandbox] of [
     ["three-campaigns", threeCampaigns],
     ["tricky-names", trickyNames],
+    ["quoted-names", quotedNames],
     ["older-mapping-version", olderMappingVersion],
   ] as const) {
     it(`type-checks the export of ${name}`, async () => {
