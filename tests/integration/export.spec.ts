@@ -169,7 +169,7 @@ describe("aep-flow export against the emulator", () => {
       [
         ["TYPE", "NAME", "ADOPTS"],
         ["XdmSchema", "campaign-email-activity", ids.schemaId],
-        ["Dataset", "campaign-email-activity-2", ids.dataSetId],
+        ["Dataset", "campaign-email-activity-dataset", ids.dataSetId],
         ["BaseConnection", "mailchimp-campaigns-account", ids.baseId],
         ["SourceConnection", "autumn-campaign", ids.autumnSourceId],
         ["TargetConnection", "campaigns-to-the-data-lake", ids.targetId],
@@ -204,7 +204,7 @@ describe("aep-flow export against the emulator", () => {
       ]),
       [
         ["XdmSchema", "campaign-email-activity", ids.schemaId],
-        ["Dataset", "campaign-email-activity-2", ids.dataSetId],
+        ["Dataset", "campaign-email-activity-dataset", ids.dataSetId],
         ["MappingSet", "spring-campaign-flow-mapping", ids.mappingId],
         ["BaseConnection", "mailchimp-campaigns-account", ids.baseId],
         ["SourceConnection", "spring-campaign", ids.springSourceId],
@@ -390,7 +390,7 @@ const campaignEmailActivity = new aep.XdmSchema("campaign-email-activity", {
   profileEnabled: false,
 });
 
-const campaignEmailActivity2 = new aep.Dataset("campaign-email-activity-2", {
+const campaignEmailActivityDataset = new aep.Dataset("campaign-email-activity-dataset", {
   adopt: "<dataSetId>",
   name: "Campaign email activity",
   description: "Email activity from Mailchimp",
@@ -437,7 +437,7 @@ const campaignsToTheDataLake = new aep.TargetConnection("campaigns-to-the-data-l
       version: "application/vnd.adobe.xed-full+json;version=1",
     },
   },
-  params: { dataSetId: campaignEmailActivity2.id },
+  params: { dataSetId: campaignEmailActivityDataset.id },
 });
 
 const autumnCampaignFlow = new aep.Dataflow("autumn-campaign-flow", {

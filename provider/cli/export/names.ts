@@ -2,7 +2,8 @@
  * Names in the exported program: each object's Pulumi resource name (kebab-case, from the
  * object's own name), the TypeScript variable that holds it (camelCase of the resource name), the
  * stack output of each dataflow's id and the config key of each credential. The same objects in
- * the same order always get the same names; duplicates get `-2`, `-3`...
+ * the same order always get the same names. A name taken by an object of another kind (a schema and
+ * its dataset are often named alike) gets the kind's word (`-dataset`), then `-2`, `-3`...
  */
 import type { ExportKind, ExportedObject, ObjectKey } from "./model";
 
@@ -15,6 +16,17 @@ const KIND_WORDS: Readonly<Record<ExportKind, string>> = {
   SourceConnection: "source-connection",
   TargetConnection: "target-connection",
   Dataflow: "dataflow",
+};
+
+/** Told apart by kind first: `campaign-activity-dataset` reads better than `campaign-activity-2`. */
+const KIND_SUFFIXES: Readonly<Record<ExportKind, string>> = {
+  XdmSchema: "schema",
+  Dataset: "dataset",
+  MappingSet: "mapping",
+  BaseConnection: "account",
+  SourceConnection: "source",
+  TargetConnection: "target",
+  Dataflow: "flow",
 };
 
 /** Resource names stay readable: longer names are cut at a word boundary. */
@@ -95,20 +107,16 @@ export interface ObjectNames {
 
 /** Names for every object, in the given (declaration) order; identifiers never repeat. */
 export function allocateNames(objects: readonly ExportedObject[]): Map<ObjectKey, ObjectNames> {
-  const names = new Set<string>();
+  const kindOfName = new Map<string, ExportKind>();
   const identifiers = new Set<string>(RESERVED);
   const result = new Map<ObjectKey, ObjectNames>();
   for (const object of objects) {
     const base = kebabCase(object.label) || KIND_WORDS[object.kind];
-    // `class`, `class-2`: dataflowClass, dataflowClass2, so duplicates read alike.
-    const baseVariable = variableFor(base, object.kind);
-    for (let n = 1; ; n++) {
-      const name = n === 1 ? base : `${base}-${n}`;
-      const variable = n === 1 ? baseVariable : `${baseVariable}${n}`;
+    for (const { name, variable } of candidateNames(base, object.kind, kindOfName)) {
       const output = object.kind === "Dataflow" ? `${variable}Id` : undefined;
       const taken = [variable, output].some((id) => id !== undefined && identifiers.has(id));
-      if (names.has(name) || taken) continue;
-      names.add(name);
+      if (kindOfName.has(name) || taken) continue;
+      kindOfName.set(name, object.kind);
       identifiers.add(variable);
       if (output !== undefined) identifiers.add(output);
       result.set(object.key, { name, variable, ...(output !== undefined ? { output } : {}) });
@@ -116,6 +124,28 @@ export function allocateNames(objects: readonly ExportedObject[]): Map<ObjectKey
     }
   }
   return result;
+}
+
+/**
+ * The names to try for an object, best first: its own; when another kind's object has it, the
+ * name with this kind's word (`campaign-activity-dataset` next to the schema
+ * `campaign-activity`); then numbered (`class`, `class-2`: dataflowClass, dataflowClass2, so
+ * duplicates of one kind read alike).
+ */
+function* candidateNames(
+  base: string,
+  kind: ExportKind,
+  kindOfName: ReadonlyMap<string, ExportKind>,
+): Generator<{ name: string; variable: string }> {
+  const baseVariable = variableFor(base, kind);
+  yield { name: base, variable: baseVariable };
+  const holder = kindOfName.get(base);
+  const suffix = KIND_SUFFIXES[kind];
+  if (holder !== undefined && holder !== kind && !base.endsWith(suffix)) {
+    const name = `${base}-${suffix}`;
+    yield { name, variable: variableFor(name, kind) };
+  }
+  for (let n = 2; ; n++) yield { name: `${base}-${n}`, variable: `${baseVariable}${n}` };
 }
 
 /** Config keys of credentials: `<variable><Param>`, each once (`mailchimpAccountPassword`). */

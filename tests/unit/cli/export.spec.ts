@@ -73,6 +73,8 @@ describe("aep-flow export: names", () => {
       named("BaseConnection", "Campaign", "b1"),
       named("SourceConnection", "Campaign", "s1"),
       named("Dataflow", "campaign!", "f1"),
+      // Another source connection named alike: numbered once the kind's word is taken.
+      named("SourceConnection", "campaign", "s2"),
       named("Dataflow", "new", "f2"),
       named("Dataflow", "new", "f3"),
       named("XdmSchema", "class"),
@@ -84,7 +86,8 @@ describe("aep-flow export: names", () => {
       // camelCase of `a-1` is `a1`: the second is renamed for its variable's sake.
       named("SourceConnection", "a 1"),
       named("SourceConnection", "a1"),
-      // `campaign3Id` is the third campaign flow's stack output.
+      // `campaign3Id` is the `Campaign 3` flow's stack output.
+      named("Dataflow", "Campaign 3", "f4"),
       named("BaseConnection", "Campaign 3 ID"),
     ];
     const names = allocateNames(objects);
@@ -92,8 +95,9 @@ describe("aep-flow export: names", () => {
       objects.map((object) => names.get(object.key)),
       [
         { name: "campaign", variable: "campaign" },
+        { name: "campaign-source", variable: "campaignSource" },
+        { name: "campaign-flow", variable: "campaignFlow", output: "campaignFlowId" },
         { name: "campaign-2", variable: "campaign2" },
-        { name: "campaign-3", variable: "campaign3", output: "campaign3Id" },
         { name: "new", variable: "dataflowNew", output: "dataflowNewId" },
         { name: "new-2", variable: "dataflowNew2", output: "dataflowNew2Id" },
         { name: "class", variable: "schemaClass" },
@@ -104,6 +108,7 @@ describe("aep-flow export: names", () => {
         { name: "pulumi", variable: "mappingPulumi" },
         { name: "a-1", variable: "a1" },
         { name: "a1-2", variable: "a12" },
+        { name: "campaign-3", variable: "campaign3", output: "campaign3Id" },
         { name: "campaign-3-id-2", variable: "campaign3Id2" },
       ],
     );
@@ -285,7 +290,7 @@ describe("aep-flow export: reading a sandbox and generating the program", () => 
       project.resources.map((resource) => resource.name),
       [
         "campaign-activity",
-        "campaign-activity-2",
+        "campaign-activity-dataset",
         "mailchimp-account",
         "summer-campaign",
         "campaigns-to-the-lake",
@@ -500,7 +505,7 @@ const campaignActivity = new aep.XdmSchema("campaign-activity", {
   profileEnabled: false,
 });
 
-const campaignActivity2 = new aep.Dataset("campaign-activity-2", {
+const campaignActivityDataset = new aep.Dataset("campaign-activity-dataset", {
   adopt: "ds1",
   name: "Campaign activity",
   schemaRef: {
@@ -540,7 +545,7 @@ const campaignsToTheLake = new aep.TargetConnection("campaigns-to-the-lake", {
       version: "application/vnd.adobe.xed-full+json;version=1",
     },
   },
-  params: { dataSetId: campaignActivity2.id },
+  params: { dataSetId: campaignActivityDataset.id },
 });
 
 const autumnFlow = new aep.Dataflow("autumn-flow", {
@@ -618,7 +623,7 @@ const THREE_CAMPAIGNS_README = `# campaigns
 | resource | type | adopts |
 | --- | --- | --- |
 | \`campaign-activity\` | XdmSchema | \`https://ns.adobe.com/acme/schemas/5a1e\` |
-| \`campaign-activity-2\` | Dataset | \`ds1\` |
+| \`campaign-activity-dataset\` | Dataset | \`ds1\` |
 | \`mailchimp-account\` | BaseConnection | \`base-1\` |
 | \`autumn-campaign\` | SourceConnection | \`source-autumn\` |
 | \`campaigns-to-the-lake\` | TargetConnection | \`target-1\` |
