@@ -224,7 +224,10 @@ function readme(project: Project): string {
       "object instead of creating one, refuses (changing nothing) when a value that would force a " +
       "replacement differs from the program, and brings the other declared values to the program's " +
       "with one update. From then on it is managed like any other resource, and `pulumi destroy` " +
-      "deletes it; a later change of `adopt` itself is not a diff.",
+      "deletes it; a later change of `adopt` itself is not a diff. A change that needs a new " +
+      "object (another campaign, say) is refused while its resource still declares `adopt`, which " +
+      "would take over an existing object again: once the first `pulumi up` has adopted everything, " +
+      "remove the `adopt` lines (that changes nothing).",
     "To let Pulumi stop managing an object without deleting it from Adobe Experience Platform, give " +
       "its resource the `retainOnDelete` option before removing it or destroying the stack:",
     "```ts\n" +
