@@ -215,17 +215,18 @@ export function installProgram(program: string, release: Release): void {
   npmInstall(program);
 }
 
-/** Where the compiled program goes, inside the program folder. */
+/** Where the generated tsconfig.json puts the compiled program. */
 const OUT_DIR = "bin";
 
 /**
- * Compiles the program folder's `index.ts` with its own tsconfig.json against the packages
- * installed there: the type-check the generator promises, and the JavaScript the engine runs.
+ * Compiles the program folder's `index.ts` with the TypeScript its package.json brings and its
+ * own tsconfig.json, against the packages installed there: the type-check the generator promises,
+ * and the JavaScript the engine runs.
  */
 export function compileProgram(program: string): void {
-  const tsc = path.join(REPO_ROOT, "node_modules/typescript/bin/tsc");
+  const tsc = requireFrom(program).resolve("typescript/bin/tsc");
   try {
-    execFileSync(process.execPath, [tsc, "-p", program, "--outDir", path.join(program, OUT_DIR)], {
+    execFileSync(process.execPath, [tsc, "-p", program], {
       cwd: program,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
@@ -267,10 +268,20 @@ export function replaceOnce(
   return source.replace(pattern, replacer);
 }
 
-/** The `pulumi config set --secret <key> ...` lines of the generated README: their keys. */
-export function secretConfigKeys(program: string): string[] {
+/** One `pulumi config set` line of the generated README. */
+export interface ConfigLine {
+  key: string;
+  /** As the README writes it: a value, or a placeholder such as `<client id>`. */
+  value: string;
+  secret: boolean;
+}
+
+/** The `pulumi config set [--secret] <key> <value>` lines of the generated README, in order. */
+export function readmeConfig(program: string): ConfigLine[] {
   const readme = readFileSync(path.join(program, "README.md"), "utf8");
-  return [...readme.matchAll(/pulumi config set --secret (\S+)/g)].map((match) => match[1]!);
+  return [...readme.matchAll(/^pulumi config set (--secret )?(\S+) (<[^>]*>|\S+)/gm)].map(
+    (match) => ({ key: match[2]!, value: match[3]!, secret: match[1] !== undefined }),
+  );
 }
 
 /** The program folder's own Automation API: the SDK copy its installed packages load. */
