@@ -20,7 +20,7 @@ for (const definition of definitions) {
   if (providers.has(definition.key)) {
     throw new Error(`two resources of the registry have the key "${definition.key}"`);
   }
-  providers.set(definition.key, implementResource(definition));
+  providers.set(definition.key, implementResource(definition, definitions));
 }
 
 /**

@@ -32,7 +32,9 @@ export type NewDatasetArgs = Omit<DatasetArgs, "schemaRef"> & {
 };
 
 /** The Data Lake target connection; the dataset id and schema are filled in. */
-export type DataLakeTargetArgs = Partial<Pick<TargetConnectionArgs, "name" | "description">> & {
+export type DataLakeTargetArgs = Partial<
+  Pick<TargetConnectionArgs, "name" | "description" | "adopt">
+> & {
   /** @default "parquet_xdm" */
   format?: pulumi.Input<string>;
 };
@@ -182,6 +184,7 @@ export function declarePipeline(
     {
       name: args.target?.name ?? pulumi.interpolate`${args.dataflow.name} (data lake)`,
       description: args.target?.description,
+      adopt: args.target?.adopt,
       connectionSpec: { id: connectionSpecIds.dataLake, version: "1.0" },
       data: { format: args.target?.format ?? "parquet_xdm", schema: { id: schemaId } },
       params: { dataSetId },

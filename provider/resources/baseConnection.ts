@@ -1,6 +1,7 @@
 /**
  * `aep:BaseConnection`: the authenticated account of a source (Flow Service `/connections`).
  * Its `auth` holds credentials: it is always stored as a secret, and the API masks it on read.
+ * An adopted account may leave `auth` out: it keeps its live credentials.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -17,15 +18,19 @@ const schema = z
     name: requiredString("name the account as it should appear in Experience Platform"),
     description: z.string().optional(),
     connectionSpec: specReference("connection spec"),
+    /** Required, unless `adopt` is set (the engine checks that: `optionalWhenAdopting`). */
     auth: z
       .object({
         specName: requiredString(`the authentication type, such as "Basic Authentication"`),
         params: parameterMap,
       })
-      .strict(),
+      .strict()
+      .optional(),
   })
   .strict()
-  .superRefine((inputs, ctx) => checkKnownAuth(inputs.connectionSpec.id, inputs.auth, ctx));
+  .superRefine((inputs, ctx) => {
+    if (inputs.auth) checkKnownAuth(inputs.connectionSpec.id, inputs.auth, ctx);
+  });
 
 type BaseConnectionInputs = z.output<typeof schema>;
 export type BaseConnectionArgs = ResourceArgs<z.input<typeof schema>>;
@@ -36,8 +41,18 @@ const fields: readonly FieldRule[] = [
   { path: "description", change: "patch" },
   { path: "connectionSpec", change: "replace" },
   { path: "auth.specName", change: "replace" },
-  { path: "auth.params", change: "patch" },
+  { path: "auth.params", change: "patch", secret: true },
 ];
+
+/**
+ * The auth type as Flow Service reports it, recorded when the program leaves `auth` out (an
+ * adopted account keeps its live credentials), so declaring `auth` later with this type is an
+ * update, not a replacement. A declared `auth` takes its place in the outputs.
+ */
+function recordedAuthType(remote: PlainObject): PlainObject {
+  const specName = isPlainObject(remote.auth) ? remote.auth.specName : undefined;
+  return typeof specName === "string" ? { auth: { specName } } : {};
+}
 
 /** Flow Service returns secret auth params masked (or not at all): keep the last known value. */
 const MASKED = /^[*•]+$/;
@@ -79,6 +94,12 @@ const definition = flowServiceDefinition<BaseConnectionInputs>({
   inputKeys: ["name", "description", "connectionSpec", "auth"],
   specPath: "connectionSpec.id",
   refineInputs: (projected, _remote, previous) => keepSecrets(projected, previous),
+  extraOutputs: recordedAuthType,
+  optionalWhenAdopting: {
+    auth:
+      "set { specName, params } with the account's credentials, or set adopt to the id of an " +
+      "existing base connection, which keeps its live credentials",
+  },
 });
 
 /**
@@ -97,7 +118,10 @@ export class BaseConnection extends FlowServiceResource {
   static readonly definition = definition;
 
   declare readonly connectionSpec: pulumi.Output<BaseConnectionInputs["connectionSpec"]>;
-  /** Secret: the credentials, as declared. */
+  /**
+   * Secret: the credentials, as declared. With `adopt` and no `auth`, only the live auth type
+   * (`{ specName }`): the credentials stay Adobe's.
+   */
   declare readonly auth: pulumi.Output<BaseConnectionInputs["auth"]>;
 
   constructor(name: string, args: BaseConnectionArgs, opts?: pulumi.CustomResourceOptions) {
@@ -107,7 +131,7 @@ export class BaseConnection extends FlowServiceResource {
       {
         ...args,
         // Whatever the caller passed, credentials go to the state encrypted.
-        auth: pulumi.secret(args.auth),
+        auth: args.auth === undefined ? undefined : pulumi.secret(args.auth),
       },
       withSecretOutputs(opts, "auth"),
     );

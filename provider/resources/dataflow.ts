@@ -8,7 +8,13 @@ import { z } from "zod";
 import { summarizeRun, type RunSummary } from "../client/runs";
 import type { AepClient } from "../client/types";
 import type { FieldRule, ResourceDefinition } from "./engine";
-import { newestRunStart, resolveFirstRunWait, waitForFirstRun, type WaitStart } from "./firstRun";
+import {
+  checkRun,
+  newestRunStart,
+  resolveFirstRunWait,
+  waitForFirstRun,
+  type WaitStart,
+} from "./firstRun";
 import { flowServiceDefinition } from "./flowServiceObject";
 import type { ResourceArgs } from "./inputTypes";
 import { FlowServiceResource } from "./flowServiceResource";
@@ -275,6 +281,22 @@ const definition: ResourceDefinition<DataflowInputs> = {
     async afterCreate(client, id, inputs) {
       await remote.afterCreate?.(client, id, inputs);
       await awaitFirstRun(client, id, inputs, { event: "created" });
+    },
+    /**
+     * `waitForFirstRun` on an adopted flow: a flow that has run is judged by its newest finished
+     * run (the flow's `lastRunDetails`), at once; one that never ran is waited for as a new flow.
+     * A disabled flow the adoption enabled was waited for by `update`, as any enabled flow is.
+     */
+    async afterAdopt(client, id, inputs, live) {
+      const wait = resolveFirstRunWait(inputs.waitForFirstRun);
+      if (wait === undefined || !inputs.enabled || live.state === "disabled") return false;
+      const newest = lastRuns.get(live);
+      if (newest !== undefined) {
+        checkRun(newest, wait, id, "newest");
+        return false;
+      }
+      await awaitFirstRun(client, id, inputs, { event: "adopted" });
+      return true;
     },
     async update(client, id, olds, news, changed) {
       // Only a wait needs the newest run before enabling: the first run after it is the one.

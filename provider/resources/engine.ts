@@ -14,6 +14,7 @@ import {
 } from "../client";
 import type { ClientScope } from "../client/transport";
 import type { AepClient } from "../client/types";
+import { checkAdopt, notFoundMessage, refusalMessage, splitAdopt } from "./adoption";
 import { PROVIDER_KEY } from "./providerText";
 import { checkInputs } from "./validation";
 import { deepEqual, valueAt, withoutUndefined, type PlainObject } from "./values";
@@ -32,6 +33,11 @@ type ChangeKind = "patch" | "patch-members" | "patch-elements" | "action" | "rep
 export interface FieldRule {
   path: string;
   change: ChangeKind;
+  /**
+   * A credential: Adobe masks it on read, so adoption cannot compare it (a declared value is
+   * always written) and no message shows it.
+   */
+  secret?: boolean;
 }
 
 /** How one kind of remote object is created, read, changed and deleted. */
@@ -40,6 +46,14 @@ export interface RemoteObject<In extends PlainObject> {
   create(client: AepClient, inputs: In): Promise<string>;
   /** Steps after the object exists (enabling state, say); a failure here still records the id. */
   afterCreate?(client: AepClient, id: string, inputs: In): Promise<void>;
+  /**
+   * Steps after an adopted object holds the declared values (a dataflow's first-run wait), given
+   * the object as it was read before; resolves whether they changed what a read returns. A
+   * failure here still records the id.
+   */
+  afterAdopt?(client: AepClient, id: string, inputs: In, live: PlainObject): Promise<boolean>;
+  /** The resource id of an object read by the id given to `adopt` (a schema's `$id` for its `meta:altId`). */
+  idOf?(remote: PlainObject): string;
   /**
    * The remote object, or undefined when it no longer exists. `known` are the last known outputs
    * when there are any (a refresh, an update).
@@ -91,6 +105,11 @@ export interface ResourceDefinition<In extends PlainObject> {
     olds: PlainObject,
     client: () => AepClient,
   ): Promise<pulumi.dynamic.CheckFailure[]>;
+  /**
+   * Inputs a program may leave out when it adopts, each with the fix `check` names when it does
+   * so without `adopt`. Left out, the live value stays and is not owned: no diff, and no write.
+   */
+  optionalWhenAdopting?: Readonly<Record<string, string>>;
   /** How messages name the object when it has no `name` input (a schema's title). */
   label?(inputs: PlainObject): string | undefined;
   /**
@@ -178,10 +197,11 @@ function withoutLocation(props: PlainObject): PlainObject {
   return rest;
 }
 
-/** The inputs the user declared: without the `__provider` text and the location. */
-function userInputs<In extends PlainObject>(props: PlainObject): In {
-  const { [PROVIDER_KEY]: _provider, ...rest } = withoutLocation(props);
-  return rest as In;
+/** The inputs the user declared, without the `__provider` text and the location: `adopt`, and the rest. */
+function userInputs<In extends PlainObject>(props: PlainObject): { adopt: unknown; inputs: In } {
+  const { [PROVIDER_KEY]: _provider, ...declared } = withoutLocation(props);
+  const { adopt, rest } = splitAdopt(declared);
+  return { adopt, inputs: rest as In };
 }
 
 /** The fields whose values differ between the last known state and the proposed inputs. */
@@ -196,23 +216,146 @@ export function changedFields(
   });
 }
 
-/** Builds the dynamic provider methods for one resource definition. */
+/**
+ * Builds the dynamic provider methods for one resource definition. `kinds` are every resource's
+ * definitions: an id given to `adopt` that is not of this kind is looked up among the others,
+ * so the error can say what it is.
+ */
 export function implementResource<In extends PlainObject>(
   definition: ResourceDefinition<In>,
+  kinds: readonly ResourceDefinition<PlainObject>[] = [],
 ): Required<pulumi.dynamic.ResourceProvider> {
   const { typeName, schema, fields, remote } = definition;
-  const describe = (action: string, inputs: PlainObject | undefined, id?: string) =>
-    `${action} ${typeName} "${String(
+  const named = (inputs: PlainObject | undefined, id?: string) =>
+    `${typeName} "${String(
       (inputs && definition.label?.(inputs)) ?? inputs?.name ?? "",
     )}"${id ? ` (${id})` : ""}`;
+  const describe = (action: string, inputs: PlainObject | undefined, id?: string) =>
+    `${action} ${named(inputs, id)}`;
 
-  const outputs = (inputs: In, remoteObject: PlainObject, location: ClientScope): PlainObject =>
+  // The service's outputs first: a declared input wins over what the service reports of it (a
+  // base connection's recorded auth type, when `auth` is declared).
+  const outputs = (
+    inputs: In,
+    remoteObject: PlainObject,
+    location: ClientScope,
+    adopt: unknown,
+  ): PlainObject =>
     withoutUndefined({
-      ...inputs,
       ...remote.outputsFrom(remoteObject),
+      ...withoutUndefined(inputs),
+      adopt,
       sandboxName: location.sandboxName,
       imsOrgId: location.orgId,
     });
+
+  /** A field of an input adoption may leave out, left out: the live value stays, so no change. */
+  const keptWhenAbsent = (rule: FieldRule, news: PlainObject) => {
+    const path = rule.path.split(".");
+    return (
+      definition.optionalWhenAdopting?.[path[0] ?? ""] !== undefined &&
+      valueAt(news, path) === undefined
+    );
+  };
+  /** The fields the proposed inputs change. */
+  const declaredChanges = (olds: PlainObject, news: In) =>
+    changedFields(fields, olds, news).filter((rule) => !keptWhenAbsent(rule, news));
+  /**
+   * What adopting changes: what an update from the live values would, and every declared
+   * credential, which Adobe masks on read, so it cannot be compared.
+   */
+  const adoptionChanges = (live: PlainObject, news: In) => {
+    const changed = declaredChanges(live, news);
+    return fields.filter(
+      (rule) =>
+        changed.includes(rule) ||
+        (rule.secret && valueAt(news, rule.path.split(".")) !== undefined),
+    );
+  };
+
+  /** Without `adopt`, the inputs only adoption may leave out are required. */
+  const missingUnlessAdopting = (adopt: unknown, inputs: PlainObject) =>
+    adopt !== undefined
+      ? []
+      : Object.entries(definition.optionalWhenAdopting ?? {})
+          .filter(([key]) => inputs[key] === undefined)
+          .map(([key, fix]) => ({
+            property: key,
+            reason: `${typeName} ${key} is required: ${fix}`,
+          }));
+
+  /** The other kind an id belongs to, by reading it as each; errors count as "not that kind". */
+  const kindOf = async (client: AepClient, id: string): Promise<string | undefined> => {
+    const others = kinds.filter((kind) => kind.key !== definition.key);
+    const found = await Promise.all(
+      others.map((kind) =>
+        kind.remote.read(client, id).then(
+          (object) => (object ? kind.typeName : undefined),
+          () => undefined,
+        ),
+      ),
+    );
+    return found.find((name) => name !== undefined);
+  };
+
+  /**
+   * `create` with `adopt`: reads the object instead of POSTing one. Any difference only a new
+   * object could make refuses, before any write; the other differences are applied by the same
+   * `update` an update uses (nothing when nothing differs); then the outputs are a create's.
+   */
+  const adoptExisting = async (
+    adopt: string,
+    inputs: In,
+    props: PlainObject,
+  ): Promise<pulumi.dynamic.CreateResult> => {
+    let client: AepClient;
+    let location: ClientScope;
+    let live: PlainObject;
+    let id: string;
+    let known: PlainObject;
+    let written: boolean;
+    try {
+      location = configuredScope();
+      client = getClient();
+      const found = await remote.read(client, adopt);
+      if (!found) {
+        throw new Error(notFoundMessage(typeName, adopt, location, await kindOf(client, adopt)));
+      }
+      live = found;
+      id = remote.idOf?.(live) ?? adopt;
+      // Read in the shape of the declared inputs, and normalized as `check` normalizes them.
+      const projected = remote.inputsFrom(live, inputs);
+      const parsed = schema.safeParse(projected);
+      const liveInputs: PlainObject = parsed.success ? parsed.data : projected;
+      const differing = adoptionChanges(liveInputs, inputs);
+      const refused = [
+        ...differing.filter((rule) => rule.change === "replace").map((rule) => rule.path),
+        ...(definition.extraReplaces?.(liveInputs, inputs) ?? []),
+      ];
+      if (refused.length > 0) {
+        throw new Error(
+          refusalMessage(typeName, location, [...new Set(refused)], liveInputs, inputs, fields),
+        );
+      }
+      const changes = differing.filter((rule) => rule.change !== "replace");
+      // What an update would find in the state of a resource holding the live object.
+      known = { ...remote.outputsFrom(live), ...liveInputs };
+      written = changes.length > 0;
+      if (written) await remote.update(client, id, known, inputs, changes);
+    } catch (error) {
+      // Nothing of the object is recorded: the next `up` adopts it again, from what it is then.
+      throw withContext(describe("Adopting", inputs, adopt), error);
+    }
+    try {
+      const changedReads = (await remote.afterAdopt?.(client, id, inputs, live)) ?? false;
+      const current = written || changedReads ? await remote.read(client, id, known) : live;
+      if (!current) throw new Error(`it was not found right after it was adopted`);
+      return { id, outs: outputs(inputs, current, location, adopt) };
+    } catch (error) {
+      const message = withContext(describe("Finishing the adoption of", inputs, id), error).message;
+      throw new ResourceInitializationError(message, id, withoutUndefined({ ...props }), [message]);
+    }
+  };
 
   return {
     async configure(req) {
@@ -220,27 +363,51 @@ export function implementResource<In extends PlainObject>(
     },
 
     async check(olds, news) {
-      const checked = checkInputs(typeName, schema, withoutLocation(news));
-      if (!checked.inputs || checked.failures?.length) return checked;
+      const { adopt, rest } = splitAdopt(withoutLocation(news));
+      const checked = checkInputs(typeName, schema, rest);
+      const failures = [
+        ...(checked.failures ?? []),
+        ...missingUnlessAdopting(adopt, rest),
+        ...checkAdopt(typeName, adopt),
+      ];
+      if (!checked.inputs || failures.length > 0) return { failures };
       if (definition.refineCheck) {
         // Inputs that are not all known yet (preview) are checked again once they are.
-        const parsed = schema.safeParse(userInputs<In>(checked.inputs));
+        const parsed = schema.safeParse(userInputs<In>(checked.inputs).inputs);
         if (parsed.success) {
-          const failures = await definition.refineCheck(parsed.data, userInputs(olds), getClient);
-          if (failures.length > 0) return { failures };
+          const refined = await definition.refineCheck(
+            parsed.data,
+            userInputs(olds).inputs,
+            getClient,
+          );
+          if (refined.length > 0) return { failures: refined };
         }
       }
-      return { inputs: { ...checked.inputs, ...configuredLocation() } };
+      return {
+        inputs: { ...checked.inputs, ...withoutUndefined({ adopt }), ...configuredLocation() },
+      };
     },
 
-    async diff(_id, olds, news) {
-      const proposed = userInputs<In>(news);
-      const changed = changedFields(fields, olds, proposed);
+    // `adopt` is in no field table: a changed value is no diff (it is read only at create).
+    async diff(id, olds, news) {
+      const { adopt, inputs: proposed } = userInputs<In>(news);
+      const changed = declaredChanges(olds, proposed);
       const replaces = [
         ...changed.filter((rule) => rule.change === "replace").map((rule) => rule.path),
         ...(definition.extraReplaces?.(olds, proposed) ?? []),
         ...movedLocation(olds, news),
       ];
+      if (replaces.length > 0 && adopt !== undefined) {
+        // The replacement's create would get `adopt` too, and take over an existing object again
+        // (the one being replaced) instead of creating one, as Pulumi refuses to replace a
+        // resource that still declares `import`.
+        throw new Error(
+          `${named(proposed, id)} must be replaced (${[...new Set(replaces)].join(", ")} changed), ` +
+            `but it still declares adopt, so its replacement would take over an existing object ` +
+            `instead of creating a new one. adopt only matters when a resource is first created: ` +
+            `remove it from the program, then run this again`,
+        );
+      }
       return {
         changes: changed.length > 0 || replaces.length > 0,
         replaces: [...new Set(replaces)],
@@ -249,7 +416,8 @@ export function implementResource<In extends PlainObject>(
     },
 
     async create(props) {
-      const inputs = userInputs<In>(props);
+      const { adopt, inputs } = userInputs<In>(props);
+      if (adopt !== undefined) return adoptExisting(String(adopt), inputs, props);
       const startedAt = Date.now();
       let client: AepClient;
       let id: string;
@@ -271,7 +439,7 @@ export function implementResource<In extends PlainObject>(
         await remote.afterCreate?.(client, id, inputs);
         const created = await remote.read(client, id);
         if (!created) throw new Error(`it was not found right after it was created`);
-        return { id, outs: outputs(inputs, created, location) };
+        return { id, outs: outputs(inputs, created, location, undefined) };
       } catch (error) {
         const message = withContext(
           describe("Finishing the creation of", inputs, id),
@@ -296,10 +464,10 @@ export function implementResource<In extends PlainObject>(
       }
       // A blank id tells the engine the object is gone, so it leaves the state.
       if (!current) return { id: "" };
-      const previous = props ? userInputs<In>(props) : undefined;
+      const { adopt, inputs: previous } = userInputs<In>(props ?? {});
       const projected = remote.inputsFrom(
         current,
-        previous && Object.keys(previous).length > 0 ? previous : undefined,
+        Object.keys(previous).length > 0 ? previous : undefined,
       );
       // Normalize like `check` does (defaults, numbers Flow Service echoes as strings), so the next
       // diff compares like with like; a remote value the schema refuses is kept as it is.
@@ -307,16 +475,14 @@ export function implementResource<In extends PlainObject>(
       const inputs = normalized.success ? normalized.data : projected;
       return {
         id,
-        props: outputs(inputs, current, location),
-        inputs: withoutUndefined({ ...inputs, ...locationInputs(location) }),
+        props: outputs(inputs, current, location, adopt),
+        inputs: withoutUndefined({ ...inputs, adopt, ...locationInputs(location) }),
       };
     },
 
     async update(id, olds, news) {
-      const proposed = userInputs<In>(news);
-      const changed = changedFields(fields, olds, proposed).filter(
-        (rule) => rule.change !== "replace",
-      );
+      const { adopt, inputs: proposed } = userInputs<In>(news);
+      const changed = declaredChanges(olds, proposed).filter((rule) => rule.change !== "replace");
       try {
         const location = locationOf(olds);
         const client = getClient(location);
@@ -328,7 +494,7 @@ export function implementResource<In extends PlainObject>(
               "the state, then `pulumi up` to create it again",
           );
         }
-        return { outs: outputs(proposed, current, location) };
+        return { outs: outputs(proposed, current, location, adopt) };
       } catch (error) {
         throw withContext(describe("Updating", proposed, id), error);
       }

@@ -47,8 +47,8 @@ export function resolveFirstRunWait(input: unknown): FirstRunWait | undefined {
 export interface WaitStart {
   /** The newest run's start before the flow was enabled; undefined for a new flow. */
   after?: number;
-  /** Why the wait began, for messages: `created` or `enabled`. */
-  event: "created" | "enabled";
+  /** Why the wait began, for messages: `created`, `enabled`, or `adopted` (a flow that never ran). */
+  event: "created" | "enabled" | "adopted";
 }
 
 /** The start of the newest run of a flow (ms), to wait for the runs after it. */
@@ -71,7 +71,7 @@ export async function waitForFirstRun(
   start: WaitStart,
   timing: Timing = realTiming,
 ): Promise<RunSummary> {
-  const watch = `\`aep-flow runs ${flowId} --watch\``;
+  const watch = watchCommand(flowId);
   const deadline = timing.now() + wait.timeoutSeconds * 1000;
   let delay = FIRST_DELAY_MS;
   let checkedSchedule = false;
@@ -83,7 +83,7 @@ export async function waitForFirstRun(
       limit: 1,
     });
     const run = first === undefined ? undefined : summarizeRun(first);
-    if (run !== undefined && run.phase !== "running") return checkRun(run, wait, watch);
+    if (run !== undefined && run.phase !== "running") return checkRun(run, wait, flowId, "first");
     if (run === undefined) {
       const flow = await client.get("flows", flowId);
       if (flow === undefined)
@@ -123,18 +123,32 @@ export async function waitForFirstRun(
   }
 }
 
-/** A finished run passes unless it failed or lost more than the allowed share of its records. */
-function checkRun(run: RunSummary, wait: FirstRunWait, watch: string): RunSummary {
+/** The command that follows a flow's runs, for messages. */
+function watchCommand(flowId: string): string {
+  return `\`aep-flow runs ${flowId} --watch\``;
+}
+
+/**
+ * A finished run passes unless it failed or lost more than the allowed share of its records;
+ * `which` names it in messages (an adopted flow's newest run is judged as a new flow's first).
+ */
+export function checkRun(
+  run: RunSummary,
+  wait: FirstRunWait,
+  flowId: string,
+  which: "first" | "newest",
+): RunSummary {
+  const watch = watchCommand(flowId);
   const errors = describeRunErrors(run.errors, 5) || "Flow Service gave no error";
   if (run.phase === "failed") {
-    throw new Error(`the first run ${run.id} ${run.status}: ${errors}. Details: ${watch}`);
+    throw new Error(`the ${which} run ${run.id} ${run.status}: ${errors}. Details: ${watch}`);
   }
   const failed = run.recordsFailed ?? 0;
   const read = run.recordsRead ?? failed + (run.recordsWritten ?? 0);
   const percent = read > 0 ? (failed / read) * 100 : 0;
   if (percent > wait.maxFailedRecordsPercent) {
     throw new Error(
-      `the first run ${run.id} ended ${run.status}, but ${failed} of ${read} records failed ` +
+      `the ${which} run ${run.id} ended ${run.status}, but ${failed} of ${read} records failed ` +
         `(${round(percent)}%, above waitForFirstRun.maxFailedRecordsPercent ${wait.maxFailedRecordsPercent}): ${errors}. Details: ${watch}`,
     );
   }
@@ -154,7 +168,7 @@ const PERIOD_MS: Record<string, number> = {
 
 /**
  * When the next run should start, from the schedule (this machine's clock): the start time when it
- * is ahead, else for a new flow now (a passed start runs right away), for an enabled one the next
+ * is ahead, else for a new (or adopted, never run) flow now (a passed start runs right away), for an enabled one the next
  * slot; "never" for a `once` flow enabled after its start. Unknown schedules answer now.
  */
 export function nextRunTime(
@@ -165,7 +179,7 @@ export function nextRunTime(
   const params: PlainObject = isPlainObject(schedule) ? schedule : {};
   const start = Number(params.startTime) * 1000;
   if (!Number.isFinite(start) || start > now) return Number.isFinite(start) ? start : now;
-  if (event === "created") return now;
+  if (event !== "enabled") return now;
   if (params.frequency === "once") return "never";
   const period = (PERIOD_MS[String(params.frequency)] ?? 0) * Number(params.interval ?? 1);
   if (!(period > 0)) return now;

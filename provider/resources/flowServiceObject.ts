@@ -49,8 +49,17 @@ export const FLOW_SERVICE_OUTPUTS = ["etag", "state", "createdAt", "updatedAt"] 
 export function flowServiceDefinition<In extends PlainObject>(
   options: FlowServiceDefinition<In>,
 ): ResourceDefinition<In> {
-  const { key, typeName, schema, fields, extraReplaces } = options;
-  return { key, typeName, schema, fields, extraReplaces, remote: flowServiceObject(options) };
+  const {
+    collection: _collection,
+    localOnly: _localOnly,
+    inputKeys: _inputKeys,
+    refineInputs: _refineInputs,
+    extraOutputs: _extraOutputs,
+    applyActions: _applyActions,
+    specPath: _specPath,
+    ...definition
+  } = options;
+  return { ...definition, remote: flowServiceObject(options) };
 }
 
 function flowServiceObject<In extends PlainObject>(

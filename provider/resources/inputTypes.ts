@@ -14,7 +14,17 @@ type Plain<T> = T extends readonly (infer Item)[]
     : T;
 
 /** The `Args` of a resource: its top level is a plain object, as Pulumi users expect. */
-export type ResourceArgs<T> = { [K in keyof T]: DeepInput<T[K]> };
+export type ResourceArgs<T> = { [K in keyof T]: DeepInput<T[K]> } & AdoptArgs;
+
+/** The argument every resource takes, next to its own (see the README, "Adopting existing objects"). */
+export interface AdoptArgs {
+  /**
+   * The id of an object that already exists in the configured sandbox (made in the Experience
+   * Platform UI, say): when the resource is created, Pulumi takes that object over instead of
+   * creating a new one. Read only then: a changed value on a resource the stack holds is no diff.
+   */
+  adopt?: pulumi.Input<string>;
+}
 
 /** Adds `names` to the secret outputs of a resource, keeping any the caller asked for. */
 export function withSecretOutputs(

@@ -144,6 +144,9 @@ const registrySchema: RemoteObject<XdmSchemaInputs> = {
 
   read: (client, id) => client.getSchema(id),
 
+  // `adopt` may name the schema by its `meta:altId` too; the resource id is always the `$id`.
+  idOf: (remote) => String(remote.$id),
+
   inputsFrom(remote, previous) {
     const classId = classOf(remote);
     return withoutUndefined({
@@ -203,6 +206,10 @@ const definition: ResourceDefinition<XdmSchemaInputs> = {
   fields,
   remote: registrySchema,
   label: (inputs) => (typeof inputs.title === "string" ? inputs.title : undefined),
+  // Only a new schema could drop the Profile tag: what adopting a Profile schema declared
+  // `profileEnabled: false` runs into (an update is refused at check, below).
+  extraReplaces: (olds, news) =>
+    olds.profileEnabled === true && !news.profileEnabled ? ["profileEnabled"] : [],
   // Titles are unique in a sandbox: the old schema must go before its replacement is created.
   deleteBeforeReplace: true,
   async refineCheck(inputs, olds) {

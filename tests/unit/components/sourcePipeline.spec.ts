@@ -180,6 +180,36 @@ describe("SourcePipeline", () => {
     assert.equal(inputsOf("wt-mapping").outputSchema, SCHEMA_ID);
   });
 
+  it("passes each child's adopt to it, and an adopted account may leave auth out", async () => {
+    const args = walkthroughArgs();
+    const { auth: _auth, ...account } = baseConnectionInputs();
+    await declare("wt", {
+      baseConnection: { ...account, adopt: "base-id" },
+      source: { ...args.source, adopt: "source-id" },
+      schema: { ...args.schema!, adopt: "schema-id" },
+      dataset: { ...args.dataset, adopt: "dataset-id" },
+      mapping: { ...args.mapping!, adopt: "mapping-id" },
+      target: { adopt: "target-id" },
+      dataflow: { ...args.dataflow, adopt: "flow-id" },
+    });
+    const adopted = Object.fromEntries(
+      ["base", "source", "schema", "dataset", "mapping", "target", "flow"].map((child) => [
+        child,
+        inputsOf(`wt-${child}`).adopt,
+      ]),
+    );
+    assert.deepEqual(adopted, {
+      base: "base-id",
+      source: "source-id",
+      schema: "schema-id",
+      dataset: "dataset-id",
+      mapping: "mapping-id",
+      target: "target-id",
+      flow: "flow-id",
+    });
+    assert.equal(inputsOf("wt-base").auth, undefined);
+  });
+
   describe("refuses conflicting arguments, naming both, and declares nothing", () => {
     const args = walkthroughArgs();
     const cases: Array<[string, SourcePipelineArgs, string]> = [
@@ -218,6 +248,11 @@ describe("SourcePipeline", () => {
         "an existing base connection with arguments of a new one",
         { ...args, baseConnection: { existingId: "b", name: "x" } as never },
         "`baseConnection.existingId` and `baseConnection.name` conflict: an existing object takes only its id",
+      ],
+      [
+        "an existing base connection to adopt (adopt manages it; existingId only uses it)",
+        { ...args, baseConnection: { existingId: "b", adopt: "b" } as never },
+        "`baseConnection.existingId` and `baseConnection.adopt` conflict: an existing object takes only its id",
       ],
     ];
     for (const [what, declared, message] of cases) {

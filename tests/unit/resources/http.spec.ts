@@ -20,41 +20,18 @@ import {
   ADOBE_HEADERS,
   configureWithToken,
   ETAG,
+  FLOW,
+  ID,
   IMS,
+  LOCATION,
   NEW_ETAG,
   ORG,
   PLATFORM,
   platform,
+  serviceOutputs,
   SETTINGS,
+  system,
 } from "./httpHelpers";
-
-const FLOW = "/data/foundation/flowservice";
-const ID = "9601747c-6874-4c02-bb00-5732a8c43086";
-
-/** Where the objects live: recorded in the outputs, and returned by read with the inputs. */
-const LOCATION = { sandboxName: "dev", imsOrgId: ORG };
-
-/** What Flow Service adds to every object it returns. */
-const system = (etag = ETAG) => ({
-  id: ID,
-  etag,
-  version: etag,
-  state: "enabled",
-  createdAt: 1633379162000,
-  updatedAt: 1633379162000,
-  createdBy: "client-id@AdobeID",
-  sandboxName: "dev",
-  sandboxId: "d8c4c3f2-7c3b-4a3e-9bd0-1b0ffb0a1c2d",
-  imsOrgId: ORG,
-});
-const serviceOutputs = (etag = ETAG) => ({
-  etag,
-  state: "enabled",
-  createdAt: 1633379162000,
-  updatedAt: 1633379162000,
-  sandboxName: "dev",
-  imsOrgId: ORG,
-});
 
 describe("provider methods over HTTP", () => {
   let ims: nock.Scope;

@@ -16,91 +16,33 @@ import {
 } from "../../fixtures/inputs";
 import {
   ADOBE_HEADERS,
+  CATALOG,
   configureWithToken,
+  DATA_PREP,
   ETAG,
+  EXPERIENCE_EVENT,
+  FLOW,
+  ID,
+  LOCATION,
+  MAPPING_ID,
+  MARKETING,
   NEW_ETAG,
   ORG,
   PLATFORM,
   platform,
+  REGISTRY,
+  registryReads,
+  schemaOutputs,
+  storedMappingSet,
+  storedSchema,
 } from "./httpHelpers";
 
 const xdmSchema = provider("xdmSchema", PACKAGE_VERSION);
 const mappingSet = provider("mappingSet", PACKAGE_VERSION);
 
-const REGISTRY = "/data/foundation/schemaregistry";
-const DATA_PREP = "/data/foundation/conversion";
-const CATALOG = "/data/foundation/catalog";
-const FLOW = "/data/foundation/flowservice";
 const ENCODED = encodeURIComponent(SCHEMA_ID);
-const XED = "application/vnd.adobe.xed+json; version=1";
-const MAPPING_ID = "e7c80e4c0d8f4a98a7d400b4e178b635";
-const FLOW_ID = "9601747c-6874-4c02-bb00-5732a8c43086";
-const EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent";
-const MARKETING = "https://ns.adobe.com/xdm/context/experienceevent-marketing";
+const FLOW_ID = ID;
 const END_USER_IDS = "https://ns.adobe.com/xdm/context/experienceevent-enduserids";
-
-const registryReads = () => nock(PLATFORM, { reqheaders: { ...ADOBE_HEADERS, accept: XED } });
-
-/** A schema as the registry stores it, for the fixture's inputs. */
-function storedSchema(overrides: Record<string, unknown> = {}) {
-  const inputs = xdmSchemaInputs();
-  return {
-    $id: SCHEMA_ID,
-    "meta:altId": "_acme.schemas.3f2c8a6e1b0d4f7a9c5e2b8d6a4f1c3e",
-    "meta:resourceType": "schemas",
-    version: "1.0",
-    title: inputs.title,
-    type: "object",
-    description: inputs.description,
-    allOf: [EXPERIENCE_EVENT, ...inputs.fieldGroupIds].map(($ref) => ({
-      $ref,
-      type: "object",
-      "meta:xdmType": "object",
-    })),
-    "meta:class": EXPERIENCE_EVENT,
-    "meta:extends": [EXPERIENCE_EVENT, "https://ns.adobe.com/xdm/data/time-series", MARKETING],
-    "meta:registryMetadata": {
-      "repo:createdDate": 1700000000000,
-      "repo:lastModifiedDate": 1700000000000,
-    },
-    ...overrides,
-  };
-}
-
-/** Where every object lives: the configured sandbox and org, recorded at create. */
-const LOCATION = { sandboxName: "dev", imsOrgId: ORG };
-
-const schemaOutputs = (version = "1.0", updatedAt = 1700000000000) => ({
-  schemaId: SCHEMA_ID,
-  altId: "_acme.schemas.3f2c8a6e1b0d4f7a9c5e2b8d6a4f1c3e",
-  version,
-  createdAt: 1700000000000,
-  updatedAt,
-  ...LOCATION,
-});
-
-/** A mapping set as Data Prep answers a GET. */
-function storedMappingSet(version = 0) {
-  return {
-    id: MAPPING_ID,
-    version,
-    createdDate: 1614901255000,
-    modifiedDate: 1614901255000 + version,
-    outputSchema: {
-      id: "cf0a57df22354cfdb5f32a747b63a456",
-      version: 0,
-      schemaRef: { id: SCHEMA_ID, contentType: "application/vnd.adobe.xed-full+json;version=1" },
-    },
-    mappings: mappingSetInputs().mappings.map((mapping, index) => ({
-      id: `a11f44b0214d4fdcb79cbb5e1d93e63${index}`,
-      version: 0,
-      ...mapping,
-      sourceType: "text/x.schema-path",
-    })),
-    status: "DRAFT",
-    xdmSchema: SCHEMA_ID,
-  };
-}
 
 describe("walk-through resources", () => {
   let ims: nock.Scope;
