@@ -51,7 +51,7 @@ case "$task" in
     # `require` so that the processes the tests spawn (the emulator CLI) run from source too.
     aep_ensure_node && aep_ensure_dependencies
     echo "== mocha from the TypeScript sources: unit, emulator contract and fault integration suites" >&2
-    echo "   (not here: tests/unit/serialization.spec.ts, which loads the build, and tests/e2e; \`npm test\` runs all)" >&2
+    echo "   (not here: tests/unit/serialization.spec.ts and tests/unit/cli/exportTypecheck.spec.ts, which need the build, and tests/e2e; \`npm test\` runs all)" >&2
     NODE_OPTIONS="--import=tsx ${NODE_OPTIONS:-}" npx mocha --config .mocharc.unit.json "$@"
     ;;
   demo)

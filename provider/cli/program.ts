@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import type { AepClientOptions } from "../client";
 import type { CliContext, CommandFactory } from "./command";
 import { emulatorCommand } from "./commands/emulator";
+import { exportCommand } from "./commands/export";
 import { exploreCommand } from "./commands/explore";
 import { flowsCommand } from "./commands/flows";
 import { recoverCommand } from "./commands/recover";
@@ -21,6 +22,7 @@ const COMMANDS: readonly CommandFactory[] = [
   exploreCommand,
   specsCommand,
   recoverCommand,
+  exportCommand,
   emulatorCommand,
 ];
 

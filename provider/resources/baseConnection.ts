@@ -55,7 +55,7 @@ function recordedAuthType(remote: PlainObject): PlainObject {
 }
 
 /** Flow Service returns secret auth params masked (or not at all): keep the last known value. */
-const MASKED = /^[*•]+$/;
+export const MASKED = /^[*•]+$/;
 
 function keepSecrets(projected: PlainObject, previous: PlainObject | undefined): PlainObject {
   const before = previous?.auth;

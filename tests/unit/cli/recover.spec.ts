@@ -177,7 +177,7 @@ describe("aep-flow recover (command line)", () => {
       pollIntervalMs: 1,
       sleep: async () => undefined,
     }).commands.map((c) => c.name());
-    assert.deepEqual(names, ["flows", "runs", "explore", "specs", "recover", "emulator"]);
+    assert.deepEqual(names, ["flows", "runs", "explore", "specs", "recover", "export", "emulator"]);
     for (const name of names) {
       out = [];
       assert.equal(await cli(name, "--help"), 0);
