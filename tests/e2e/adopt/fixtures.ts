@@ -291,10 +291,27 @@ export function programAutomation(program: string): typeof import("@pulumi/pulum
   ) as typeof import("@pulumi/pulumi/automation");
 }
 
-/** What a run of the generated program may add: the options every resource gets. */
-export interface ProgramRun {
-  /** `retainOnDelete` on every resource, through a resource transform (the README's advice). */
-  retainOnDelete?: boolean;
+/**
+ * The generated index.ts with the `retainOnDelete` option on every resource, as the generated
+ * README shows it (`new aep.Dataflow("...", { ... }, { retainOnDelete: true })`). Each declaration
+ * ends `});` or, when its name went on a line of its own, `  },\n);`.
+ */
+export function retainOnDelete(source: string): string {
+  const declarations = source.match(/= new aep\.\w+\(/g)?.length ?? 0;
+  let edited = 0;
+  const retained = source
+    .replace(/^\}\);$/gm, () => {
+      edited += 1;
+      return "}, { retainOnDelete: true });";
+    })
+    .replace(/^ {2}\},\n\);$/gm, () => {
+      edited += 1;
+      return "  },\n  { retainOnDelete: true },\n);";
+    });
+  if (edited !== declarations) {
+    throw new Error(`found the end of ${edited} of the ${declarations} declarations in index.ts`);
+  }
+  return retained;
 }
 
 /**
@@ -308,17 +325,10 @@ export interface ProgramRun {
  * Automation API serves that host's part in this process. Everything else is the folder's own:
  * its Pulumi.yaml and stack config, its node_modules, and the provider process started there.
  */
-export function generatedProgram(program: string, run: ProgramRun = {}): PulumiFn {
+export function generatedProgram(program: string): PulumiFn {
   const load = requireFrom(program);
   const compiled = load.resolve(`./${OUT_DIR}/index.js`);
   return async () => {
-    if (run.retainOnDelete) {
-      const pulumi = load("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-      pulumi.runtime.registerResourceTransform(({ props, opts }) => ({
-        props,
-        opts: { ...opts, retainOnDelete: true },
-      }));
-    }
     delete require.cache[compiled];
     return load(compiled) as Record<string, unknown>;
   };
