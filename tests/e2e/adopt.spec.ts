@@ -13,6 +13,7 @@ import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Dataflow, flowSpecIds } from "pulumi-aep-flow";
 import type { RequestLogEntry } from "../../provider/emulator/types";
+import { DATA_PREP, FLOW } from "../emulator/helpers";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -51,8 +52,6 @@ import {
   type Release,
 } from "./layouts/fixtures";
 
-const FLOW = "/data/foundation/flowservice";
-const DATA_PREP = "/data/foundation/conversion";
 const IMS_TOKEN = "/ims/token/v3";
 
 /** The account's password in the stack config: the key the generated program reads it from. */
@@ -60,8 +59,9 @@ const CREDENTIAL_KEY = "acmeMailchimpAccountPassword";
 /** The key the team sets with `pulumi config set --secret`: not the one the account was made with. */
 const CONFIG_PASSWORD = "mc-config-key-9d41c7e2-us21";
 
-/** What the seeded sandbox holds, by collection. */
+/** What the seeded sandbox holds, by collection (no flow has run). */
 const SEEDED_COUNTS = {
+  runs: 0,
   schemas: 1,
   dataSets: 2,
   mappingSets: 1,
@@ -199,13 +199,19 @@ describe("e2e: pipelines made outside Pulumi, exported by aep-flow export and ad
   }
 
   /**
-   * The first `up` of the generated program: every seeded object adopted under its own id, no
+   * The first preview and `up` of the generated program: every seeded object adopted under its own id, no
    * object created, and one write: the declared credentials of the account (masked on read, so
    * they cannot be compared), with the etag the account had.
    */
   async function adoptAll(stack: Stack, seeded: Seeded): Promise<void> {
     const before = snapshot(e2e.emulator);
     const account = e2e.only("connections");
+    e2e.emulator.clearRequests();
+
+    // As the README says: preview shows every resource as a create (adoption happens at create).
+    const preview = await stack.preview({ color: "never" });
+    assert.deepEqual(preview.changeSummary, { create: RESOURCES });
+    assert.deepEqual(writes(e2e.emulator.requests()), []);
     e2e.emulator.clearRequests();
 
     const up = await stack.up({ color: "never" });
@@ -368,6 +374,7 @@ describe("e2e: pipelines made outside Pulumi, exported by aep-flow export and ad
       ),
     );
     assert.deepEqual(counts(e2e.emulator), {
+      runs: 0,
       schemas: 0,
       dataSets: 0,
       mappingSets: 1,

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import type { EmulatorHandle } from "../../../provider/emulator";
-import type { Collection } from "../../../provider/emulator/types";
+import { COLLECTIONS } from "../../../provider/emulator/types";
 import { xdmFieldGroupIds } from "../../../provider/resources/xdmIds";
 import {
   Api,
@@ -149,28 +149,17 @@ export async function seedSandbox(emulator: EmulatorHandle): Promise<Seeded> {
   return { schemaId, dataSetIds: [campaigns, newsletters], mappingSetId, baseId: base.id, flows };
 }
 
-/** The collections the seed writes to. */
-export const SEEDED_COLLECTIONS: readonly Collection[] = [
-  "schemas",
-  "dataSets",
-  "mappingSets",
-  "connections",
-  "sourceConnections",
-  "targetConnections",
-  "flows",
-];
-
-/** Every stored object of the seeded collections, as stored (secrets unmasked), by collection. */
+/** Every stored object of every collection (runs included), as stored (secrets unmasked). */
 export function snapshot(emulator: EmulatorHandle): Record<string, Array<Record<string, unknown>>> {
   return Object.fromEntries(
-    SEEDED_COLLECTIONS.map((collection) => [collection, emulator.objects(collection)]),
+    COLLECTIONS.map((collection) => [collection, emulator.objects(collection)]),
   );
 }
 
-/** How many objects each seeded collection holds. */
+/** How many objects each collection holds. */
 export function counts(emulator: EmulatorHandle): Record<string, number> {
   return Object.fromEntries(
-    SEEDED_COLLECTIONS.map((collection) => [collection, emulator.objects(collection).length]),
+    COLLECTIONS.map((collection) => [collection, emulator.objects(collection).length]),
   );
 }
 
