@@ -162,6 +162,12 @@ export interface StackOptions {
    * under `pulumi up` there (an inline program talks to the engine through one SDK copy only).
    */
   automation?: typeof import("@pulumi/pulumi/automation");
+  /**
+   * Run the project of the program folder `workDir` as `pulumi up` there would: its own
+   * `Pulumi.yaml` (its name, which qualifies its config keys; no `main`, so the provider process
+   * starts in that folder). `main` does not apply then.
+   */
+  folderProject?: boolean;
 }
 
 /** One suite's world: emulator, backend, Pulumi home, and the stacks it made. */
@@ -240,12 +246,16 @@ export class E2E {
           ? await options.automation.PulumiCommand.get(cliRoot(this.pulumiCommand))
           : this.pulumiCommand,
         envVars: this.envVars(),
-        projectSettings: {
-          name: PROJECT,
-          runtime: "nodejs",
-          // The provider process starts here: `pulumi-aep-flow` must resolve from this folder.
-          main: options.main ?? REPO_ROOT,
-        },
+        ...(options.folderProject
+          ? {}
+          : {
+              projectSettings: {
+                name: PROJECT,
+                runtime: "nodejs",
+                // The provider process starts here: `pulumi-aep-flow` must resolve from this folder.
+                main: options.main ?? REPO_ROOT,
+              },
+            }),
       },
     );
     if (configure) {
