@@ -17,7 +17,7 @@ import { DATA_PREP, FLOW } from "../emulator/helpers";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
-  E2E,
+  useE2E,
   ORG_ID,
   SANDBOX,
   stateResources,
@@ -108,21 +108,14 @@ function stateIds(resources: StateResource[]): Record<string, string[]> {
 
 describe("e2e: pipelines made outside Pulumi, exported by aep-flow export and adopted", function () {
   this.timeout(300_000);
-  let e2e: E2E;
+  const e2e = useE2E();
   let root: string;
   let release: Release;
   let stackCount = 0;
 
-  before(async () => {
-    e2e = await E2E.start();
+  before(() => {
     root = mkdtempSync(path.join(e2e.root, "adopt-"));
     release = packReleases(path.join(root, "releases"), [CURRENT_VERSION]).get(CURRENT_VERSION)!;
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-  beforeEach(() => {
-    e2e.reset();
   });
 
   /**

@@ -7,7 +7,7 @@ import { BaseConnection, connectionSpecIds } from "../../provider";
 import {
   apiHeaders,
   describeRequest,
-  E2E,
+  useE2E,
   PipelineStack,
   stateResource,
   stateResources,
@@ -17,17 +17,7 @@ import {
 
 describe("e2e: drift, refresh and import", function () {
   this.timeout(180_000);
-  let e2e: E2E;
-
-  before(async () => {
-    e2e = await E2E.start();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-  beforeEach(() => {
-    e2e.reset();
-  });
+  const e2e = useE2E();
 
   it("refresh shows an out-of-band edit as drift, and the next up restores the declared values", async () => {
     const pipeline = await PipelineStack.create(e2e);

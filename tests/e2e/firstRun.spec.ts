@@ -7,21 +7,11 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NextRunSpec } from "../../provider/emulator";
-import { E2E, PipelineStack, stateResource, TYPES, type MailchimpPipelineArgs } from "./harness";
+import { useE2E, PipelineStack, stateResource, TYPES, type MailchimpPipelineArgs } from "./harness";
 
 describe("e2e: waitForFirstRun under the Pulumi engine", function () {
   this.timeout(180_000);
-  let e2e: E2E;
-
-  before(async () => {
-    e2e = await E2E.start();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-  beforeEach(() => {
-    e2e.reset();
-  });
+  const e2e = useE2E();
 
   /** Epoch seconds `offset` from the emulator's clock (ahead of this machine's once advanced). */
   const emulatorSeconds = (offset: number) => Math.floor(e2e.emulator.now() / 1000) + offset;

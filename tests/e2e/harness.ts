@@ -27,7 +27,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createAepClient, resolveSettings } from "../../provider/client";
 import { startEmulator } from "../../provider/emulator";
 import { plainTextCredentials } from "../../provider/resources/aepResource";
-import { Api } from "../emulator/helpers";
+import { Api, standIn } from "../emulator/helpers";
 import type { Collection, EmulatorHandle, RequestLogEntry } from "../../provider/emulator/types";
 import { mailchimpPipeline, pipelineIds, type MailchimpPipelineArgs } from "./dataLakeProgram";
 
@@ -329,6 +329,31 @@ export class E2E {
   apiWrites(): RequestLogEntry[] {
     return this.emulator.requests().filter(isApiWrite);
   }
+}
+
+/**
+ * Registers the usual hooks in the calling `describe`: one {@link E2E} started before its tests,
+ * an emptied emulator before each test, closed after them. The value returned stands for that
+ * E2E (it forwards to it), so test bodies and the suite's own hooks, registered after this call
+ * and so run after these, use it as the E2E itself.
+ */
+export function useE2E(options: E2EOptions = {}): E2E {
+  let current: E2E | undefined;
+  before(async () => {
+    current = await E2E.start(options);
+  });
+  after(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  beforeEach(() => {
+    started().reset();
+  });
+  function started(): E2E {
+    if (!current) throw new Error("useE2E: the suite's E2E is used outside its hooks and tests");
+    return current;
+  }
+  return standIn(started);
 }
 
 export function isApiWrite(request: RequestLogEntry): boolean {

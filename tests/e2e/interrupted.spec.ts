@@ -21,7 +21,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { mailchimpPipeline, pipelineIds } from "../../examples/mailchimp/pipeline";
 import type { Collection, RequestLogEntry } from "../../provider/emulator/types";
 import {
-  E2E,
+  useE2E,
   MAILCHIMP_PASSWORD,
   CLIENT_SECRET,
   PIPELINE_COLLECTIONS,
@@ -67,17 +67,7 @@ interface CliResult {
 
 describe("e2e: a run killed with SIGKILL, then aep-flow recover", function () {
   this.timeout(240_000);
-  let e2e: E2E;
-
-  before(async () => {
-    e2e = await E2E.start();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-  beforeEach(() => {
-    e2e.reset();
-  });
+  const e2e = useE2E();
 
   /** The environment every `pulumi` and `aep-flow` run of a stack gets. */
   function env(): NodeJS.ProcessEnv {

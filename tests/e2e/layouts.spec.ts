@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { E2E, describeRequest, stateResources, versions } from "./harness";
+import { useE2E, describeRequest, stateResources, versions } from "./harness";
 import {
   CURRENT_VERSION,
   LIBRARY,
@@ -67,24 +67,17 @@ const NO_OBJECTS = {
 
 describe("e2e: a component library built on the package, in each npm and pnpm layout", function () {
   this.timeout(300_000);
-  let e2e: E2E;
+  const e2e = useE2E();
   let root: string;
   let current: Release;
   let older: Release;
   let stackCount = 0;
 
-  before(async () => {
-    e2e = await E2E.start();
+  before(() => {
     root = mkdtempSync(path.join(e2e.root, "layouts-"));
     const releases = packReleases(path.join(root, "releases"), [CURRENT_VERSION, OLDER_VERSION]);
     current = releases.get(CURRENT_VERSION)!;
     older = releases.get(OLDER_VERSION)!;
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-  beforeEach(() => {
-    e2e.reset();
   });
 
   function layoutDir(name: string): string {

@@ -9,7 +9,7 @@ import {
   CHILD_NAMES,
   deploymentResources,
   describeRequest,
-  E2E,
+  useE2E,
   MAILCHIMP_PASSWORD,
   PIPELINE,
   PipelineStack,
@@ -24,17 +24,7 @@ import {
 
 describe("e2e: pipeline lifecycle under the Pulumi engine", function () {
   this.timeout(180_000);
-  let e2e: E2E;
-
-  before(async () => {
-    e2e = await E2E.start();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-  beforeEach(() => {
-    e2e.reset();
-  });
+  const e2e = useE2E();
 
   /** Deploys the example with the base arguments and returns it with the emulator's objects. */
   async function deployed() {

@@ -14,7 +14,7 @@ import { legacyProviderText } from "../fixtures/legacyProviders";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
-  E2E,
+  useE2E,
   MAILCHIMP_PASSWORD,
   PipelineStack,
   pipelineProgram,
@@ -87,17 +87,7 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 describe("e2e: state contents, portability and validation", function () {
   this.timeout(180_000);
-  let e2e: E2E;
-
-  before(async () => {
-    e2e = await E2E.start({ emulatorStateFile: true });
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-  beforeEach(() => {
-    e2e.reset();
-  });
+  const e2e = useE2E({ emulatorStateFile: true });
 
   it("the state holds no plaintext credential, and each __provider is small and path-free", async () => {
     const pipeline = await PipelineStack.create(e2e);

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConnection, connectionSpecIds } from "../../provider";
-import { E2E, PROJECT } from "./harness";
+import { useE2E, PROJECT } from "./harness";
 
 /** The files under `dir` whose text contains `needle`, relative to `dir`. */
 function filesContaining(dir: string, needle: string): string[] {
@@ -39,14 +39,7 @@ function register(transform: Transform): void {
 
 describe("e2e: resource transforms in an inline program and the account's secret (an SDK limit)", function () {
   this.timeout(300_000);
-  let e2e: E2E;
-
-  before(async () => {
-    e2e = await E2E.start();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   const cases: [Transform, boolean][] = [
     ["none", false],

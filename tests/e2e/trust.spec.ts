@@ -14,7 +14,7 @@ import {
   CLIENT_ID,
   CLIENT_SECRET,
   describeRequest,
-  E2E,
+  useE2E,
   ORG_ID,
   PIPELINE_COLLECTIONS,
   PipelineStack,
@@ -24,17 +24,7 @@ import {
 
 describe("e2e: trust (issue 8)", function () {
   this.timeout(300_000);
-  let e2e: E2E;
-
-  before(async () => {
-    e2e = await E2E.start();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-  beforeEach(() => {
-    e2e.reset();
-  });
+  const e2e = useE2E();
 
   describe("only declared members are owned", () => {
     it("a description added out of band neither blocks an update nor is removed by up --refresh", async () => {

@@ -13,7 +13,7 @@ import {
   type MailchimpExampleArgs,
 } from "../../examples/mailchimp/pipeline";
 import type { Collection, RequestLogEntry } from "../../provider/emulator/types";
-import { E2E, MAILCHIMP_PASSWORD, stateResources } from "./harness";
+import { useE2E, MAILCHIMP_PASSWORD, stateResources } from "./harness";
 
 const REGISTRY = "/data/foundation/schemaregistry";
 const DATA_PREP = "/data/foundation/conversion";
@@ -50,18 +50,11 @@ function writes(requests: RequestLogEntry[]): string[] {
 
 describe("e2e: the walk-through example (schema, dataset, mapping, flow) under the Pulumi engine", function () {
   this.timeout(240_000);
-  let e2e: E2E;
+  const e2e = useE2E();
   let args: MailchimpExampleArgs;
   let stack: Stack;
 
-  before(async () => {
-    e2e = await E2E.start();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
   beforeEach(async () => {
-    e2e.reset();
     args = exampleArgs();
     stack = await e2e.newStack(async () => pipelineIds(mailchimpPipeline("mailchimp", args)));
   });
