@@ -1,18 +1,17 @@
 /** Catalog datasets: create, read (keyed by id), merge-patch, delete, list. */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
-import { Api, CATALOG, CLIENT_ID, dataSetBody, ORG, type Reply, UUID_PATTERN } from "./helpers";
+import {
+  CATALOG,
+  CLIENT_ID,
+  dataSetBody,
+  ORG,
+  type Reply,
+  UUID_PATTERN,
+  useEmulator,
+} from "./helpers";
 
 describe("emulator Catalog datasets", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
-
-  before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
-  });
-  beforeEach(() => emulator.reset());
-  after(() => emulator.close());
+  const { emulator, api } = useEmulator();
 
   const catalog = (method: string, path: string, json?: unknown): Promise<Reply> =>
     api.request(method, `${CATALOG}${path}`, { json });

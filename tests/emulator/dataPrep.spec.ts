@@ -7,9 +7,7 @@
  * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/update-dataflows).
  */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import {
-  Api,
   assertProblem,
   CAMPAIGN_MAPPINGS,
   DATA_PREP,
@@ -20,6 +18,7 @@ import {
   type Pipeline,
   type Reply,
   UUID_PATTERN,
+  useEmulator,
 } from "./helpers";
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -37,15 +36,8 @@ function assertDataPrepError(reply: Reply, status: number, title: string, detail
 }
 
 describe("emulator Data Prep", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
+  const { emulator, api } = useEmulator({ reset: false });
   let schemaId: string;
-
-  before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
-  });
-  after(() => emulator.close());
 
   describe("mapping sets", () => {
     beforeEach(async () => {

@@ -1,8 +1,6 @@
 /** Fault injection, out-of-band changes, the request log, reset, and the admin API. */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import {
-  Api,
   assertNotFound,
   assertProblem,
   basicAuthConnection,
@@ -11,20 +9,13 @@ import {
   ETAG_PATTERN,
   FLOW,
   MINUTE,
+  useEmulator,
 } from "./helpers";
 
 const CONNECTIONS = `${FLOW}/connections`;
 
 describe("emulator faults and test controls", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
-
-  before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
-  });
-  beforeEach(() => emulator.reset());
-  after(() => emulator.close());
+  const { emulator, api } = useEmulator();
 
   describe("injected statuses", () => {
     it("429 with the gateway body and Retry-After, for `count` matching requests", async () => {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import type { EmulatorHandle } from "../../provider/emulator";
+import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 
 export const FLOW = "/data/foundation/flowservice";
@@ -93,6 +93,47 @@ export async function issueToken(
   });
   assert.equal(response.status, 200);
   return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * A value that stands for the object `current()` returns at the moment it is used (methods bound
+ * to that object): a suite can name what its `before` hook makes before that hook has run.
+ */
+export function standIn<T extends object>(current: () => T): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const target = current();
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Registers the usual hooks in the calling `describe`: an emulator on a free port with an
+ * {@link Api} (one token) before its tests, emptied before each test unless `reset` is false (for
+ * suites whose tests build on each other), closed after them. The suite's own hooks, registered
+ * after this call, run after these.
+ */
+export function useEmulator(options: { reset?: boolean } = {}): {
+  emulator: EmulatorHandle;
+  api: Api;
+} {
+  let started: { emulator: EmulatorHandle; api: Api } | undefined;
+  before(async () => {
+    const emulator = await startEmulator({ port: 0 });
+    started = { emulator, api: await Api.connect(emulator) };
+  });
+  if (options.reset ?? true) beforeEach(() => current().emulator.reset());
+  after(async () => {
+    await started?.emulator.close();
+    started = undefined;
+  });
+  function current(): { emulator: EmulatorHandle; api: Api } {
+    if (!started) throw new Error("useEmulator: the emulator is used outside its hooks and tests");
+    return started;
+  }
+  return { emulator: standIn(() => current().emulator), api: standIn(() => current().api) };
 }
 
 /** An authenticated Flow Service / Catalog caller for one org and sandbox. */

@@ -3,10 +3,8 @@
  * Flow Service instance collections.
  */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 import {
-  Api,
   assertNotFound,
   assertProblem,
   basicAuthConnection,
@@ -20,6 +18,7 @@ import {
   SANDBOX,
   startOfMinute,
   UUID_PATTERN,
+  useEmulator,
 } from "./helpers";
 
 const SYSTEM_FIELDS = [
@@ -39,15 +38,7 @@ const SYSTEM_FIELDS = [
 ];
 
 describe("emulator instances", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
-
-  before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
-  });
-  beforeEach(() => emulator.reset());
-  after(() => emulator.close());
+  const { emulator, api } = useEmulator();
 
   describe("envelopes and system fields", () => {
     it("wraps GET by id in {items:[...]} with every system field", async () => {

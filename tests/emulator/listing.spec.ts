@@ -1,28 +1,24 @@
 /** List endpoints: `property` filters, `orderby`, `limit` + `continuationToken`, `count`. */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import { connectionSpecIds } from "../../provider/resources/specCatalog";
 import {
-  Api,
   assertProblem,
   basicAuthConnection,
   campaignSourceConnection,
   FLOW,
   ORG,
   type Reply,
+  useEmulator,
 } from "./helpers";
 
 const names = (reply: Reply): string[] =>
   reply.body.items.map((item: { name: string }) => item.name);
 
 describe("emulator list queries", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
+  const { emulator, api } = useEmulator({ reset: false });
   const ids: Record<string, string> = {};
 
   before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
     // Five base connections: alpha..echo, two on the Members spec, one OAuth.
     const specs = [
       connectionSpecIds.mailchimpCampaign,
@@ -57,7 +53,6 @@ describe("emulator list queries", () => {
     );
     ids.sourceB = second.id;
   });
-  after(() => emulator.close());
 
   describe("property filters", () => {
     it("filters with == on a nested dot path", async () => {

@@ -1,31 +1,23 @@
 /** PATCH (JSON Patch + If-Match), etags, and the flow enable/disable action. */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import { connectionSpecIds } from "../../provider/resources/specCatalog";
 import {
-  Api,
   assertNotFound,
   assertProblem,
   basicAuthConnection,
   CLIENT_ID,
   ETAG_PATTERN,
   type Pipeline,
+  useEmulator,
 } from "./helpers";
 
 describe("emulator PATCH and actions", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
+  const { emulator, api } = useEmulator();
   let pipeline: Pipeline;
 
-  before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
-  });
   beforeEach(async () => {
-    emulator.reset();
     pipeline = await api.createPipeline();
   });
-  after(() => emulator.close());
 
   const etagOf = async (collection: string, id: string): Promise<string> =>
     String((await api.object(collection, id)).etag);

@@ -4,8 +4,8 @@
  * request's client secret or the bearer token. CI jobs print both on failure.
  */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle, type RequestLogEntry } from "../../provider/emulator";
-import { Api, basicAuthConnection, call, CLIENT_ID, CLIENT_SECRET, FLOW } from "./helpers";
+import type { RequestLogEntry } from "../../provider/emulator";
+import { basicAuthConnection, call, CLIENT_ID, CLIENT_SECRET, FLOW, useEmulator } from "./helpers";
 
 const CONNECTIONS = `${FLOW}/connections`;
 const API_KEY = "mailchimp-api-key-123";
@@ -35,8 +35,7 @@ function basicAuth(params: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe("emulator: no credential in the request log or the admin API", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
+  const { emulator, api } = useEmulator();
 
   /** Every credential the tests send, none of which may appear in what the emulator shows. */
   const credentials = (): string[] => [
@@ -55,13 +54,6 @@ describe("emulator: no credential in the request log or the admin API", () => {
   };
   const admin = (method: string, path: string, json?: unknown) =>
     call(emulator.url, method, `/__emulator${path}`, { json });
-
-  before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
-  });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   it("logs the POST and the PATCHes of a base connection with the password redacted", async () => {
     const created = await api.create("connections", basicAuthConnection());

@@ -5,9 +5,7 @@
  * (https://experienceleague.adobe.com/en/docs/experience-platform/xdm/troubleshooting-guide).
  */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import {
-  Api,
   CATALOG,
   dataSetBody,
   experienceEventSchema,
@@ -17,6 +15,7 @@ import {
   UUID_PATTERN,
   XDM_EXPERIENCE_EVENT,
   XED,
+  useEmulator,
 } from "./helpers";
 
 const DIRECT_MARKETING = "https://ns.adobe.com/xdm/context/experienceevent-directmarketing";
@@ -57,15 +56,7 @@ function assertXdmError(
 }
 
 describe("emulator Schema Registry tenant schemas", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
-
-  before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
-  });
-  beforeEach(() => emulator.reset());
-  after(() => emulator.close());
+  const { emulator, api } = useEmulator();
 
   const registry = (
     method: string,

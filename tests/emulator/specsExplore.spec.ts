@@ -1,26 +1,22 @@
 /** Seeded connection/flow specs, and explore/test on a base connection. */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 import {
-  Api,
   assertNotFound,
   assertProblem,
   basicAuthConnection,
   CAMPAIGN_SOURCE_PARAMS,
+  useEmulator,
 } from "./helpers";
 
 const base64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64");
 
 describe("emulator specs and explore", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
+  const { api } = useEmulator({ reset: false });
   let campaignConnection: string;
   let membersConnection: string;
 
   before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
     campaignConnection = (await api.create("connections", basicAuthConnection())).id;
     membersConnection = (
       await api.create(
@@ -31,7 +27,6 @@ describe("emulator specs and explore", () => {
       )
     ).id;
   });
-  after(() => emulator.close());
 
   describe("connection specs", () => {
     it("serves the Mailchimp specs with both auth specs and a sourceSpec", async () => {

@@ -4,10 +4,8 @@
  * (https://experienceleague.adobe.com/en/docs/experience-platform/sources/api-tutorials/create/marketing-automation/mailchimp-campaign).
  */
 import assert from "node:assert/strict";
-import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
 import {
-  Api,
   assertNotFound,
   basicAuthConnection,
   CAMPAIGN_SOURCE_PARAMS,
@@ -22,20 +20,14 @@ import {
   startOfMinute,
   UUID_PATTERN,
   XED,
+  useEmulator,
 } from "./helpers";
 
 describe("emulator: Mailchimp Campaign tutorial, end to end", () => {
-  let emulator: EmulatorHandle;
-  let api: Api;
+  const { emulator, api } = useEmulator({ reset: false });
   const ids: Record<string, string> = {};
   let flowEtag = "";
   let startSeconds = 0;
-
-  before(async () => {
-    emulator = await startEmulator({ port: 0 });
-    api = await Api.connect(emulator);
-  });
-  after(() => emulator.close());
 
   it("1. creates a base connection with basic authentication", async () => {
     const reply = await api.post("/connections", basicAuthConnection());
