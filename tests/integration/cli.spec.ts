@@ -8,7 +8,6 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { runCli, type RunOptions } from "../../provider/cli";
-import type { Output } from "../../provider/cli/output";
 import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import { sourceRecords } from "../../provider/emulator/explore";
 import { connectionSpecIds, flowSpecIds } from "../../provider/resources/specCatalog";
@@ -16,7 +15,6 @@ import {
   Api,
   CAMPAIGN_SOURCE_PARAMS,
   CLIENT_ID,
-  CLIENT_SECRET,
   everyFifteenMinutes,
   flowBody,
   MINUTE,
@@ -25,6 +23,7 @@ import {
   startOfMinute,
   type Pipeline,
 } from "../emulator/helpers";
+import { capturedOutput, emulatorEnv } from "./cliRun";
 
 const BIN = path.resolve(__dirname, "../../provider/cli/index.js");
 const CAMPAIGN_SPEC = connectionSpecIds.mailchimpCampaign;
@@ -64,30 +63,18 @@ describe("aep-flow commands against the emulator", () => {
   });
   after(() => emulator.close());
 
-  const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-    AEP_PLATFORM_URL: emulator.url,
-    AEP_IMS_URL: emulator.url,
-    AEP_CLIENT_ID: CLIENT_ID,
-    AEP_CLIENT_SECRET: CLIENT_SECRET,
-    AEP_ORG_ID: ORG,
-    AEP_SANDBOX_NAME: "prod",
-    ...overrides,
-  });
+  const env = (overrides: Record<string, string | undefined> = {}) =>
+    emulatorEnv(emulator, overrides);
 
   /** Runs `aep-flow <args>` in-process; a --watch moves the emulator clock by `stepMs` per look. */
   function aep(
     args: string[],
     options: { columns?: number; stepMs?: number; run?: RunOptions } = {},
   ): Promise<number> {
-    out = [];
-    err = [];
-    const output: Output = {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      columns: options.columns,
-    };
+    const captured = capturedOutput(options.columns);
+    ({ out, err } = captured);
     return runCli(args, {
-      output,
+      output: captured.output,
       env: env(),
       clientOptions: { retry: { baseDelayMs: 1, maxDelayMs: 5 } },
       pollIntervalMs: 1,

@@ -15,7 +15,6 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runCli } from "../../provider/cli";
-import type { Output } from "../../provider/cli/output";
 import { startEmulator, type EmulatorHandle } from "../../provider/emulator";
 import { PACKAGE_VERSION } from "../../provider/resources/packageCopy";
 import { connectionSpecIds } from "../../provider/resources/specCatalog";
@@ -25,14 +24,13 @@ import {
   basicAuthConnection,
   CATALOG,
   campaignSourceConnection,
-  CLIENT_ID,
-  CLIENT_SECRET,
   dataLakeTarget,
   dataSetBody,
   everyFifteenMinutes,
   flowBody,
   ORG,
 } from "../emulator/helpers";
+import { capturedOutput, emulatorEnv } from "./cliRun";
 
 /** The password `basicAuthConnection` gives the account. */
 const PASSWORD = "mailchimp-api-key-123";
@@ -63,26 +61,12 @@ describe("aep-flow export against the emulator", () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
   after(() => emulator.close());
 
-  const env = (): NodeJS.ProcessEnv => ({
-    AEP_PLATFORM_URL: emulator.url,
-    AEP_IMS_URL: emulator.url,
-    AEP_CLIENT_ID: CLIENT_ID,
-    AEP_CLIENT_SECRET: CLIENT_SECRET,
-    AEP_ORG_ID: ORG,
-    AEP_SANDBOX_NAME: "prod",
-  });
-
   function aep(...args: string[]): Promise<number> {
-    out = [];
-    err = [];
-    const output: Output = {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      columns: undefined,
-    };
+    const captured = capturedOutput();
+    ({ out, err } = captured);
     return runCli(args, {
-      output,
-      env: env(),
+      output: captured.output,
+      env: emulatorEnv(emulator),
       clientOptions: { retry: { baseDelayMs: 1, maxDelayMs: 5 } },
     });
   }
