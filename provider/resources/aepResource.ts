@@ -18,6 +18,12 @@ export interface OutputSlots {
 /** What the program side needs of a definition: the type token and the `__provider` text. */
 export type ResourceIdentity = Pick<ResourceDefinition<never>, "key" | "typeName">;
 
+/**
+ * The prefix of every resource's type token: Pulumi's Node.js dynamic provider, then our type
+ * name (`pulumi-nodejs:dynamic/aep:Dataflow`). Stored in every stack's state: never change it.
+ */
+export const TYPE_PREFIX = "pulumi-nodejs:dynamic/aep:";
+
 export abstract class AepResource extends pulumi.CustomResource {
   /** The sandbox the object was created in, and is read, updated and deleted in. */
   declare readonly sandboxName: pulumi.Output<string>;
@@ -33,7 +39,7 @@ export abstract class AepResource extends pulumi.CustomResource {
   ) {
     refusePlainTextCredentials();
     super(
-      `pulumi-nodejs:dynamic/aep:${definition.typeName}`,
+      `${TYPE_PREFIX}${definition.typeName}`,
       name,
       {
         // The engine only fills the properties present in the registered bag.

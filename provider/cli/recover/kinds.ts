@@ -5,6 +5,7 @@
  * from others, and when a leaked one is deleted.
  */
 import type { FlowServiceCollection } from "../../client";
+import { TYPE_PREFIX } from "../../resources/aepResource";
 import type { ResourceDefinition } from "../../resources/engine";
 import * as registry from "../../resources/registry";
 import type { PlainObject } from "./state";
@@ -52,7 +53,7 @@ export interface ResourceKind extends Recovery {
   outputsOf(remote: PlainObject): PlainObject;
 }
 
-export const TYPE_PREFIX = "pulumi-nodejs:dynamic/aep:";
+export { TYPE_PREFIX };
 
 const flowService = (collection: FlowServiceCollection): Lookup => ({
   service: "flowService",
