@@ -63,8 +63,18 @@ export function findAuthType(
   spec: KnownConnectionSpec,
   specName: string,
 ): KnownAuthType | undefined {
-  const norm = (s: string) => s.replace(/\s+/g, "").toLowerCase();
-  return spec.authTypes?.find(
-    (a) => norm(a.name) === norm(specName) || norm(a.type) === norm(specName),
-  );
+  return spec.authTypes?.find((authType) => isAuthType(authType, specName));
+}
+
+/**
+ * Whether `specName` names this auth type (an `authSpec` entry of a connection spec): by its name
+ * or its type, ignoring case and spaces, as Adobe's tutorials spell them loosely
+ * (`oAuth2RefreshCode`, `OAuth 2 Refresh Code`).
+ */
+export function isAuthType(
+  authType: { name?: unknown; type?: unknown },
+  specName: unknown,
+): boolean {
+  const norm = (text: unknown) => String(text).replace(/\s+/g, "").toLowerCase();
+  return norm(authType.name) === norm(specName) || norm(authType.type) === norm(specName);
 }

@@ -13,6 +13,7 @@ import { isRecord } from "../../client/json";
 import { MASKED } from "../../resources/baseConnection";
 import type { ResourceDefinition } from "../../resources/engine";
 import * as registry from "../../resources/registry";
+import { isAuthType } from "../../resources/specCatalog";
 import { checkInputs } from "../../resources/validation";
 import { valueAt, type PlainObject } from "../../resources/values";
 import { flowOrFail } from "../commands/runs";
@@ -467,13 +468,9 @@ interface AuthSecrets {
 }
 
 function secretsOf(spec: SpecObject, specName: unknown): AuthSecrets {
-  const normalize = (text: unknown) => String(text).replace(/\s+/g, "").toLowerCase();
   const authSpecs = Array.isArray(spec.authSpec) ? (spec.authSpec as unknown[]) : [];
   const authSpec = authSpecs.find(
-    (candidate) =>
-      isRecord(candidate) &&
-      (normalize(candidate.name) === normalize(specName) ||
-        normalize(candidate.type) === normalize(specName)),
+    (candidate) => isRecord(candidate) && isAuthType(candidate, specName),
   );
   const schema = isRecord(authSpec) && isRecord(authSpec.spec) ? authSpec.spec : {};
   const properties = isRecord(schema.properties) ? schema.properties : {};
