@@ -249,6 +249,16 @@ export function implementResource<In extends PlainObject>(
       imsOrgId: location.orgId,
     });
 
+  /**
+   * Inputs read from Adobe, normalized as `check` normalizes declared ones (defaults, numbers
+   * Flow Service echoes as strings), so they compare like with like; a remote value the schema
+   * refuses is kept as it is.
+   */
+  const normalized = (projected: PlainObject): PlainObject => {
+    const parsed = schema.safeParse(projected);
+    return parsed.success ? parsed.data : projected;
+  };
+
   /** A field of an input adoption may leave out, left out: the live value stays, so no change. */
   const keptWhenAbsent = (rule: FieldRule, news: PlainObject) => {
     const path = rule.path.split(".");
@@ -323,10 +333,8 @@ export function implementResource<In extends PlainObject>(
       }
       live = found;
       id = remote.idOf?.(live) ?? adopt;
-      // Read in the shape of the declared inputs, and normalized as `check` normalizes them.
-      const projected = remote.inputsFrom(live, inputs);
-      const parsed = schema.safeParse(projected);
-      const liveInputs: PlainObject = parsed.success ? parsed.data : projected;
+      // Read in the shape of the declared inputs.
+      const liveInputs = normalized(remote.inputsFrom(live, inputs));
       const differing = adoptionChanges(liveInputs, inputs);
       const refused = [
         ...differing.filter((rule) => rule.change === "replace").map((rule) => rule.path),
@@ -465,14 +473,9 @@ export function implementResource<In extends PlainObject>(
       // A blank id tells the engine the object is gone, so it leaves the state.
       if (!current) return { id: "" };
       const { adopt, inputs: previous } = userInputs<In>(props ?? {});
-      const projected = remote.inputsFrom(
-        current,
-        Object.keys(previous).length > 0 ? previous : undefined,
-      );
-      // Normalize like `check` does (defaults, numbers Flow Service echoes as strings), so the next
-      // diff compares like with like; a remote value the schema refuses is kept as it is.
-      const normalized = schema.safeParse(projected);
-      const inputs = normalized.success ? normalized.data : projected;
+      const inputs = normalized(
+        remote.inputsFrom(current, Object.keys(previous).length > 0 ? previous : undefined),
+      ) as In;
       return {
         id,
         props: outputs(inputs, current, location, adopt),
